@@ -1,0 +1,511 @@
+package io.switchboard.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.config.GatewayConfig.Plugin;
+import io.switchboard.config.GatewayConfig.Provider;
+import io.switchboard.config.GatewayConfig.Retry;
+import io.switchboard.config.GatewayConfig.Server;
+import io.switchboard.config.GatewayConfig.Strategy;
+import io.switchboard.config.GatewayConfig.Target;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a YAML or JSON config into a {@link GatewayConfig}: substitutes {@code ${VAR}} and
+ * {@code ${VAR:-default}} in string values, then validates strictly, reporting every problem at once.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_CONFIG_RESOURCE = "/switchboard-default.yaml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
+
+  private static final Set<String> ROOT_KEYS = Set.of(
+      "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility");
+  private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes");
+  private static final Set<String> PROVIDER_KEYS = Set.of(
+      "key", "provider", "api_key", "base_url", "headers", "timeout", "models");
+  private static final Set<String> STRATEGY_KEYS = Set.of("mode");
+  private static final Set<String> TARGET_KEYS = Set.of("virtual_key", "weight", "retry", "models", "model_map");
+  private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
+      "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
+  private static final Set<String> PLUGIN_KEYS = Set.of("name", "type", "stage", "enabled", "config");
+  private static final Set<String> PLUGIN_NAMES = Set.of(
+      "rate-limit", "response-cache", "request-logger", "budget", "guardrails", "word-filter", "max-token");
+  private static final Set<String> PLUGIN_TYPES = Set.of("ratelimit", "transform", "logging", "guardrail", "budget");
+  private static final Set<String> PLUGIN_STAGES = Set.of("before_request", "after_request", "on_error");
+  private static final Set<String> COMPATIBILITY_KEYS = Set.of("on_unsupported_param");
+
+  private ConfigLoader() {}
+
+  public static GatewayConfig load(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(file + ": no such file"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+    }
+    return parse(text, env);
+  }
+
+  /** The config used when none is given: the built-in mock provider, no API key needed. */
+  public static GatewayConfig embeddedDefault() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_CONFIG_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DEFAULT_CONFIG_RESOURCE);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), Map.of());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses YAML or JSON (JSON is read by the YAML parser, of which it is a subset). */
+  public static GatewayConfig parse(String text, Map<String, String> env) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr();
+      throw new ConfigException(List.of("config: not valid YAML or JSON" + where + ": " + e.getOriginalMessage()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = YAML.createObjectNode();
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(List.of("config: expected a mapping at the top level, got " + NodeReader.describe(root)));
+    }
+    NodeReader reader = new NodeReader();
+    substitute(root, "", env, reader);
+    GatewayConfig config = new Validator(reader, env).read((ObjectNode) root);
+    if (!reader.problems().isEmpty()) {
+      throw new ConfigException(reader.problems());
+    }
+    return config;
+  }
+
+  /** Replaces {@code ${VAR}} in every string value; a variable that is unset and has no default is a problem. */
+  private static void substitute(JsonNode node, String path, Map<String, String> env, NodeReader reader) {
+    if (node instanceof ObjectNode object) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String at = NodeReader.join(path, e.getKey());
+        if (e.getValue().isTextual()) {
+          e.setValue(new TextNode(expand(e.getValue().asText(), at, env, reader)));
+        } else {
+          substitute(e.getValue(), at, env, reader);
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        String at = path + "[" + i + "]";
+        if (array.get(i).isTextual()) {
+          array.set(i, new TextNode(expand(array.get(i).asText(), at, env, reader)));
+        } else {
+          substitute(array.get(i), at, env, reader);
+        }
+      }
+    }
+  }
+
+  private static String expand(String value, String path, Map<String, String> env, NodeReader reader) {
+    if (value.indexOf("${") < 0) {
+      return value;
+    }
+    Matcher m = VARIABLE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String resolved = env.get(m.group(1));
+      if (resolved == null || (resolved.isEmpty() && m.group(2) != null)) {
+        resolved = m.group(2);
+      }
+      if (resolved == null) {
+        reader.problem(path, "environment variable " + m.group(1) + " is not set (use ${" + m.group(1)
+            + ":-default} to give a default)");
+        resolved = "";
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  /** One pass over the tree; every read records its own problems, so validation never stops early. */
+  private record Validator(NodeReader r, Map<String, String> env) {
+
+    GatewayConfig read(ObjectNode root) {
+      r.onlyKeys(root, "", ROOT_KEYS);
+      Server server = server(root.get("server"));
+      List<Provider> providers = providers(root);
+      StrategyMode mode = strategy(root.get("strategy"));
+      List<Target> targets = targets(root.get("targets"), providers);
+      if (root.get("targets") == null) {
+        // No targets block: every provider is a target, in the order given.
+        for (Provider p : providers) {
+          targets.add(new Target(p.key(), 1, Retry.NONE, List.of(), Map.of()));
+        }
+      }
+      if (mode == null) {
+        mode = root.get("strategy") == null ? StrategyMode.FALLBACK : StrategyMode.SINGLE;
+      }
+      if (mode == StrategyMode.LOADBALANCE && !targets.isEmpty()
+          && targets.stream().mapToInt(Target::weight).sum() == 0) {
+        r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
+      }
+      Map<String, String> aliases = aliases(root);
+      List<Plugin> plugins = plugins(root.get("plugins"));
+      UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
+      return new GatewayConfig(server, providers, new Strategy(mode), targets, aliases, plugins, policy);
+    }
+
+    Server server(JsonNode node) {
+      int port = 8080;
+      String host = "0.0.0.0";
+      long maxBody = Server.DEFAULT_MAX_BODY_BYTES;
+      if (r.isObject(node, "server")) {
+        r.onlyKeys(node, "server", SERVER_KEYS);
+        port = r.integer(node, "port", "server", port, 0, 65535);
+        String h = r.string(node, "host", "server", false);
+        host = h == null ? host : h;
+        maxBody = r.integer(node, "max_body_bytes", "server", (int) maxBody, 1024, Integer.MAX_VALUE);
+      }
+      return new Server(host, port, maxBody);
+    }
+
+    List<Provider> providers(ObjectNode root) {
+      List<Provider> out = new ArrayList<>();
+      boolean declared = false;
+      for (String block : List.of("providers", "virtual_keys")) {
+        JsonNode list = root.get(block);
+        if (list == null || list.isNull()) {
+          continue;
+        }
+        declared = true;
+        if (!r.isArray(list, block)) {
+          continue;
+        }
+        for (int i = 0; i < list.size(); i++) {
+          Provider p = provider(list.get(i), block + "[" + i + "]");
+          if (p != null) {
+            out.add(p);
+          }
+        }
+      }
+      if (!declared) {
+        out.addAll(providersFromEnvironment());
+        if (out.isEmpty()) {
+          r.problem("providers", "no providers configured and none found in the environment (expected: a "
+              + "providers block, or OPENAI_API_KEY / ANTHROPIC_API_KEY set)");
+        }
+      } else if (out.isEmpty() && r.problems().isEmpty()) {
+        r.problem("providers", "is empty (expected: at least one provider)");
+      }
+      Set<String> seen = new HashSet<>();
+      for (Provider p : out) {
+        if (!seen.add(p.key())) {
+          r.problem("providers", "key \"" + p.key() + "\" is used twice (expected: unique keys)");
+        }
+      }
+      return out;
+    }
+
+    Provider provider(JsonNode node, String path) {
+      if (!r.isObject(node, path)) {
+        if (node == null || node.isNull()) {
+          r.problem(path, "expected an object, got null");
+        }
+        return null;
+      }
+      r.onlyKeys(node, path, PROVIDER_KEYS);
+      String key = r.string(node, "key", path, true);
+      if (key != null && !PROVIDER_KEY.matcher(key).matches()) {
+        r.problem(path + ".key", "\"" + key + "\" is not a valid key (expected: letters, digits, '_', '.', '-')");
+      }
+      String typeName = r.string(node, "provider", path, false);
+      if (typeName == null && key != null && ProviderType.parse(key).isPresent()) {
+        typeName = key;  // `key: openai` alone names its own type
+      }
+      ProviderType type = null;
+      if (typeName == null) {
+        if (!node.has("provider")) {
+          r.problem(path + ".provider", "is required (expected one of: " + ProviderType.expected() + ")");
+        }
+      } else {
+        type = ProviderType.parse(typeName.toLowerCase(Locale.ROOT)).orElse(null);
+        if (type == null) {
+          r.problem(path + ".provider", "\"" + typeName + "\" is not a provider type (expected: "
+              + ProviderType.expected() + ")");
+        }
+      }
+      JsonNode keyNode = node.get("api_key");
+      String apiKey = null;
+      if (keyNode != null && !keyNode.isNull()) {
+        if (!keyNode.isTextual()) {
+          r.problem(path + ".api_key", "expected a string");  // never echo a credential
+        } else {
+          apiKey = keyNode.asText();
+        }
+      }
+      if (type != null && type.needsApiKey() && (apiKey == null || apiKey.isBlank())) {
+        r.problem(path + ".api_key", "is required for provider " + type.configName());
+      }
+      String baseUrl = baseUrl(node, path);
+      if (type == ProviderType.OPENAI_COMPATIBLE && baseUrl == null && !node.has("base_url")) {
+        r.problem(path + ".base_url", "is required for provider openai-compatible");
+      }
+      if (type != null && baseUrl == null) {
+        baseUrl = type.defaultBaseUrl();
+      }
+      Map<String, String> headers = r.stringMap(node, "headers", path);
+      Duration timeout = r.duration(node, "timeout", path, Provider.DEFAULT_TIMEOUT);
+      List<String> models = r.stringList(node, "models", path);
+      if (key == null || type == null) {
+        return null;
+      }
+      return new Provider(key, type, new Secret(apiKey == null ? "" : apiKey), baseUrl, headers, timeout, models);
+    }
+
+    String baseUrl(JsonNode node, String path) {
+      String raw = r.string(node, "base_url", path, false);
+      if (raw == null || raw.isBlank()) {
+        return null;
+      }
+      String url = raw.strip();
+      while (url.endsWith("/")) {
+        url = url.substring(0, url.length() - 1);
+      }
+      try {
+        URI uri = new URI(url);
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+          r.problem(path + ".base_url", "\"" + raw + "\" is not an http(s) URL with a host");
+          return null;
+        }
+        if (uri.getQuery() != null || uri.getFragment() != null) {
+          r.problem(path + ".base_url", "\"" + raw + "\" must not have a query or fragment");
+          return null;
+        }
+      } catch (Exception e) {
+        r.problem(path + ".base_url", "\"" + raw + "\" is not a valid URL");
+        return null;
+      }
+      return url;
+    }
+
+    List<Provider> providersFromEnvironment() {
+      List<Provider> out = new ArrayList<>();
+      for (ProviderType type : ProviderType.fromEnvironment()) {
+        String key = env.get(type.envPrefix() + "_API_KEY");
+        if (key == null || key.isBlank()) {
+          continue;
+        }
+        String baseUrl = env.getOrDefault(type.envPrefix() + "_BASE_URL", "");
+        ObjectNode synthetic = YAML.createObjectNode().put("base_url", baseUrl);
+        String resolved = baseUrl.isBlank() ? type.defaultBaseUrl() : baseUrl(synthetic, type.envPrefix() + "_BASE_URL");
+        if (resolved != null) {
+          out.add(new Provider(type.configName(), type, new Secret(key), resolved, Map.of(),
+              Provider.DEFAULT_TIMEOUT, List.of()));
+        }
+      }
+      return out;
+    }
+
+    StrategyMode strategy(JsonNode node) {
+      if (!r.isObject(node, "strategy")) {
+        return null;
+      }
+      r.onlyKeys(node, "strategy", STRATEGY_KEYS);
+      String name = r.string(node, "mode", "strategy", true);
+      if (name == null) {
+        return null;
+      }
+      String normalized = name.toLowerCase(Locale.ROOT);
+      return StrategyMode.parse(normalized).orElseGet(() -> {
+        if (StrategyMode.NOT_YET_SUPPORTED.contains(normalized)) {
+          r.problem("strategy.mode", "\"" + name + "\" is not supported by this version (expected: "
+              + StrategyMode.expected() + ")");
+        } else {
+          r.problem("strategy.mode", "\"" + name + "\" is not a mode (expected: " + StrategyMode.expected() + ")");
+        }
+        return null;
+      });
+    }
+
+    List<Target> targets(JsonNode list, List<Provider> providers) {
+      List<Target> out = new ArrayList<>();
+      if (!r.isArray(list, "targets")) {
+        return out;
+      }
+      if (list.isEmpty()) {
+        r.problem("targets", "is empty (expected: at least one target, or no targets block to use every provider)");
+      }
+      Set<String> keys = new HashSet<>();
+      providers.forEach(p -> keys.add(p.key()));
+      for (int i = 0; i < list.size(); i++) {
+        String path = "targets[" + i + "]";
+        JsonNode node = list.get(i);
+        if (!r.isObject(node, path)) {
+          if (node == null || node.isNull()) {
+            r.problem(path, "expected an object, got null");
+          }
+          continue;
+        }
+        r.onlyKeys(node, path, TARGET_KEYS);
+        String vk = r.string(node, "virtual_key", path, true);
+        if (vk != null && !keys.isEmpty() && !keys.contains(vk)) {
+          r.problem(path + ".virtual_key", "\"" + vk + "\" names no provider (expected one of: "
+              + String.join(", ", providers.stream().map(Provider::key).toList()) + ")");
+        }
+        int weight = r.integer(node, "weight", path, 1, 0, 1_000_000);
+        Retry retry = retry(node.get("retry"), path + ".retry");
+        List<String> models = r.stringList(node, "models", path);
+        Map<String, String> modelMap = r.stringMap(node, "model_map", path);
+        if (vk != null) {
+          out.add(new Target(vk, weight, retry, models, modelMap));
+        }
+      }
+      return out;
+    }
+
+    Retry retry(JsonNode node, String path) {
+      if (!r.isObject(node, path)) {
+        return Retry.NONE;
+      }
+      r.onlyKeys(node, path, RETRY_KEYS);
+      int attempts = r.integer(node, "attempts", path, 1, 1, 10);
+      Set<Integer> statuses = new HashSet<>(Retry.DEFAULT_STATUSES);
+      String statusField = node.has("retry_on_status") ? "retry_on_status" : "on_status_codes";
+      if (node.has("retry_on_status") && node.has("on_status_codes")) {
+        r.problem(path, "give retry_on_status or on_status_codes, not both");
+      }
+      JsonNode codes = node.get(statusField);
+      if (codes != null && !codes.isNull() && r.isArray(codes, path + "." + statusField)) {
+        statuses.clear();
+        for (int i = 0; i < codes.size(); i++) {
+          JsonNode c = codes.get(i);
+          if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 100 || c.asInt() > 599) {
+            r.problem(path + "." + statusField + "[" + i + "]", NodeReader.describe(c)
+                + " is not an HTTP status (expected: 100 to 599)");
+          } else {
+            statuses.add(c.asInt());
+          }
+        }
+      }
+      int initial = r.integer(node, "initial_backoff_ms", path, 100, 0, 600_000);
+      int max = r.integer(node, "max_backoff_ms", path, 5_000, 0, 600_000);
+      int maxRetryAfter = r.integer(node, "max_retry_after_ms", path, 30_000, 0, 3_600_000);
+      if (max < initial) {
+        r.problem(path + ".max_backoff_ms", max + " is below initial_backoff_ms " + initial);
+      }
+      return new Retry(attempts, statuses, Duration.ofMillis(initial), Duration.ofMillis(max),
+          Duration.ofMillis(maxRetryAfter));
+    }
+
+    Map<String, String> aliases(ObjectNode root) {
+      Map<String, String> aliases = r.stringMap(root, "aliases", "");
+      for (String start : aliases.keySet()) {
+        Set<String> chain = new HashSet<>();
+        String at = start;
+        while (aliases.containsKey(at)) {
+          if (!chain.add(at)) {
+            r.problem("aliases." + start, "aliases form a cycle through \"" + at + "\"");
+            break;
+          }
+          at = aliases.get(at);
+        }
+      }
+      return new LinkedHashMap<>(aliases);
+    }
+
+    List<Plugin> plugins(JsonNode list) {
+      List<Plugin> out = new ArrayList<>();
+      if (!r.isArray(list, "plugins")) {
+        return out;
+      }
+      Map<String, Integer> names = new HashMap<>();
+      for (int i = 0; i < list.size(); i++) {
+        String path = "plugins[" + i + "]";
+        JsonNode node = list.get(i);
+        if (!r.isObject(node, path)) {
+          continue;
+        }
+        r.onlyKeys(node, path, PLUGIN_KEYS);
+        String name = r.string(node, "name", path, true);
+        if (name != null && !PLUGIN_NAMES.contains(name)) {
+          r.problem(path + ".name", "\"" + name + "\" is not a plugin (expected one of: "
+              + String.join(", ", PLUGIN_NAMES.stream().sorted().toList()) + ")");
+        }
+        String type = r.string(node, "type", path, false);
+        if (type != null && !PLUGIN_TYPES.contains(type)) {
+          r.problem(path + ".type", "\"" + type + "\" is not a plugin type (expected one of: "
+              + String.join(", ", PLUGIN_TYPES.stream().sorted().toList()) + ")");
+        }
+        String stage = r.string(node, "stage", path, false);
+        if (stage != null && !PLUGIN_STAGES.contains(stage)) {
+          r.problem(path + ".stage", "\"" + stage + "\" is not a stage (expected one of: before_request, "
+              + "after_request, on_error)");
+        }
+        boolean enabled = r.bool(node, "enabled", path, true);
+        JsonNode config = node.get("config");
+        if (config != null && !config.isNull() && !config.isObject()) {
+          r.problem(path + ".config", "expected an object, got " + NodeReader.describe(config));
+        }
+        if (name != null && names.put(name, i) != null) {
+          r.problem(path + ".name", "plugin \"" + name + "\" is configured twice");
+        }
+        out.add(new Plugin(name, type, stage == null ? "before_request" : stage, enabled,
+            config == null || config.isNull() ? YAML.createObjectNode() : config));
+      }
+      return out;
+    }
+
+    UnsupportedParamPolicy compatibility(JsonNode node) {
+      if (!r.isObject(node, "compatibility")) {
+        return UnsupportedParamPolicy.WARN;
+      }
+      r.onlyKeys(node, "compatibility", COMPATIBILITY_KEYS);
+      String value = r.string(node, "on_unsupported_param", "compatibility", false);
+      if (value == null) {
+        return UnsupportedParamPolicy.WARN;
+      }
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "warn" -> UnsupportedParamPolicy.WARN;
+        case "drop" -> UnsupportedParamPolicy.DROP;
+        case "reject" -> UnsupportedParamPolicy.REJECT;
+        default -> {
+          r.problem("compatibility.on_unsupported_param", "\"" + value
+              + "\" is not a policy (expected: warn, drop, reject)");
+          yield UnsupportedParamPolicy.WARN;
+        }
+      };
+    }
+  }
+}

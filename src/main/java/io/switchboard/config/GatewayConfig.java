@@ -1,0 +1,77 @@
+package io.switchboard.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.api.UnsupportedParamPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The whole configuration, validated and immutable. A reload would swap one instance for another. */
+public record GatewayConfig(
+    Server server,
+    List<Provider> providers,
+    Strategy strategy,
+    List<Target> targets,
+    Map<String, String> aliases,
+    List<Plugin> plugins,
+    UnsupportedParamPolicy onUnsupportedParam) {
+
+  public GatewayConfig {
+    providers = List.copyOf(providers);
+    targets = List.copyOf(targets);
+    aliases = Map.copyOf(aliases);
+    plugins = List.copyOf(plugins);
+  }
+
+  public record Server(String host, int port, long maxBodyBytes) {
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+  }
+
+  /**
+   * A configured upstream account. {@code models} lists extra model ids it serves ("*" for all);
+   * {@code baseUrl} is the API root as the provider's own SDK spells it.
+   */
+  public record Provider(
+      String key,
+      ProviderType type,
+      Secret apiKey,
+      String baseUrl,
+      Map<String, String> headers,
+      Duration timeout,
+      List<String> models) {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+
+    public Provider {
+      headers = Map.copyOf(headers);
+      models = List.copyOf(models);
+    }
+  }
+
+  public record Strategy(StrategyMode mode) {}
+
+  public record Target(
+      String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap) {
+    public Target {
+      models = List.copyOf(models);
+      modelMap = Map.copyOf(modelMap);
+    }
+  }
+
+  /**
+   * {@code attempts} counts every try on the target, the first included. Backoff is exponential from
+   * {@code initialBackoff}, capped at {@code maxBackoff}, with full jitter.
+   */
+  public record Retry(int attempts, Set<Integer> retryOnStatus, Duration initialBackoff, Duration maxBackoff,
+      Duration maxRetryAfter) {
+    public static final Set<Integer> DEFAULT_STATUSES = Set.of(408, 429, 500, 502, 503, 504);
+    public static final Retry NONE = new Retry(1, DEFAULT_STATUSES, Duration.ofMillis(100),
+        Duration.ofSeconds(5), Duration.ofSeconds(30));
+
+    public Retry {
+      retryOnStatus = Set.copyOf(retryOnStatus);
+    }
+  }
+
+  public record Plugin(String name, String type, String stage, boolean enabled, JsonNode config) {}
+}

@@ -1,0 +1,236 @@
+package io.switchboard.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a parsed config tree field by field and collects every problem with its path, so a bad config
+ * is reported whole rather than one error per run. Readers return null (or a default) after recording
+ * a problem; the caller never sees an exception.
+ */
+final class NodeReader {
+  private static final Pattern DURATION = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?$");
+
+  private final List<String> problems = new ArrayList<>();
+
+  List<String> problems() {
+    return problems;
+  }
+
+  void problem(String path, String message) {
+    problems.add(path + ": " + message);
+  }
+
+  /** Records every key of {@code node} not in {@code allowed}. */
+  void onlyKeys(JsonNode node, String path, Set<String> allowed) {
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!allowed.contains(key)) {
+        problem(join(path, key), "unknown field (expected one of: " + String.join(", ", new TreeSet<>(allowed)) + ")");
+      }
+    }
+  }
+
+  boolean isObject(JsonNode node, String path) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return false;
+    }
+    if (!node.isObject()) {
+      problem(path, "expected an object, got " + describe(node));
+      return false;
+    }
+    return true;
+  }
+
+  boolean isArray(JsonNode node, String path) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return false;
+    }
+    if (!node.isArray()) {
+      problem(path, "expected a list, got " + describe(node));
+      return false;
+    }
+    return true;
+  }
+
+  String string(JsonNode parent, String field, String path, boolean required) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    if (node == null || node.isNull()) {
+      if (required) {
+        problem(at, "is required");
+      }
+      return null;
+    }
+    if (!node.isValueNode() || node.isBoolean()) {
+      problem(at, "expected a string, got " + describe(node));
+      return null;
+    }
+    String value = node.asText();
+    if (required && value.isBlank()) {
+      problem(at, "must not be empty");
+      return null;
+    }
+    return value;
+  }
+
+  Integer integer(JsonNode parent, String field, String path, Integer fallback, int min, int max) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    Long value = null;
+    if (node.isIntegralNumber()) {
+      value = node.asLong();
+    } else if (node.isTextual() && node.asText().trim().matches("-?\\d+")) {
+      value = Long.parseLong(node.asText().trim());
+    }
+    if (value == null) {
+      problem(at, "expected an integer, got " + describe(node));
+      return fallback;
+    }
+    if (value < min || value > max) {
+      problem(at, value + " is out of range (expected: " + min + " to " + max + ")");
+      return fallback;
+    }
+    return value.intValue();
+  }
+
+  Double number(JsonNode parent, String field, String path, Double fallback, double min) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    double value;
+    if (node.isNumber()) {
+      value = node.asDouble();
+    } else if (node.isTextual() && node.asText().trim().matches("-?\\d+(\\.\\d+)?")) {
+      value = Double.parseDouble(node.asText().trim());
+    } else {
+      problem(at, "expected a number, got " + describe(node));
+      return fallback;
+    }
+    if (value < min) {
+      problem(at, value + " is out of range (expected: >= " + min + ")");
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean bool(JsonNode parent, String field, String path, boolean fallback) {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (node.isBoolean()) {
+      return node.asBoolean();
+    }
+    if (node.isTextual() && (node.asText().equals("true") || node.asText().equals("false"))) {
+      return Boolean.parseBoolean(node.asText());
+    }
+    problem(join(path, field), "expected true or false, got " + describe(node));
+    return fallback;
+  }
+
+  /** A duration written as seconds ({@code 30}, {@code 1.5}) or with a unit ({@code 500ms}, {@code 30s}, {@code 2m}). */
+  Duration duration(JsonNode parent, String field, String path, Duration fallback) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    Matcher m = node.isValueNode() ? DURATION.matcher(node.asText().trim()) : null;
+    if (m == null || !m.matches()) {
+      problem(at, describe(node) + " is not a duration (expected: seconds, or a number with ms, s, m or h)");
+      return fallback;
+    }
+    double amount = Double.parseDouble(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    double millis = switch (unit) {
+      case "ms" -> amount;
+      case "m" -> amount * 60_000;
+      case "h" -> amount * 3_600_000;
+      default -> amount * 1000;
+    };
+    if (millis <= 0) {
+      problem(at, "must be greater than zero");
+      return fallback;
+    }
+    return Duration.ofMillis(Math.round(millis));
+  }
+
+  List<String> stringList(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    List<String> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (node.isTextual()) {
+      out.add(node.asText());
+      return out;
+    }
+    if (!node.isArray()) {
+      problem(at, "expected a list of strings, got " + describe(node));
+      return out;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      if (!item.isTextual() || item.asText().isBlank()) {
+        problem(at + "[" + i + "]", "expected a non-empty string, got " + describe(item));
+      } else {
+        out.add(item.asText());
+      }
+    }
+    return out;
+  }
+
+  Map<String, String> stringMap(JsonNode parent, String field, String path) {
+    JsonNode node = parent.get(field);
+    String at = join(path, field);
+    Map<String, String> out = new LinkedHashMap<>();
+    if (node == null || node.isNull() || !isObject(node, at)) {
+      return out;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        problem(join(at, e.getKey()), "expected a string, got " + describe(e.getValue()));
+      } else {
+        out.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return out;
+  }
+
+  static String join(String path, String field) {
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  static String describe(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "null";
+    }
+    if (node.isObject()) {
+      return "an object";
+    }
+    if (node.isArray()) {
+      return "a list";
+    }
+    if (node.isTextual()) {
+      return "\"" + node.asText() + "\"";
+    }
+    return node.toString();
+  }
+}

@@ -1,0 +1,71 @@
+package io.switchboard.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The provider kinds this build speaks. Each knows its default API root, the environment variables
+ * that configure it, and the model families it serves when a config lists none.
+ */
+public enum ProviderType {
+  OPENAI("openai", "https://api.openai.com/v1", "OPENAI",
+      Pattern.compile("^(gpt-|chatgpt-|o[1-9]|text-embedding-|davinci|babbage|omni-moderation|text-moderation"
+          + "|dall-e|tts-|whisper|computer-use|codex-)")),
+  /** Any server speaking the OpenAI API at {@code base_url}; serves whatever models it is asked for. */
+  OPENAI_COMPATIBLE("openai-compatible", null, null, Pattern.compile("")),
+  ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC", Pattern.compile("^claude-")),
+  /** Built in, answers in OpenAI format without any network; serves every model. */
+  MOCK("mock", null, null, Pattern.compile(""));
+
+  private final String configName;
+  private final String defaultBaseUrl;
+  private final String envPrefix;
+  private final Pattern modelFamilies;
+
+  ProviderType(String configName, String defaultBaseUrl, String envPrefix, Pattern modelFamilies) {
+    this.configName = configName;
+    this.defaultBaseUrl = defaultBaseUrl;
+    this.envPrefix = envPrefix;
+    this.modelFamilies = modelFamilies;
+  }
+
+  public String configName() {
+    return configName;
+  }
+
+  /** Null where the provider has no public endpoint and {@code base_url} is required (or unused). */
+  public String defaultBaseUrl() {
+    return defaultBaseUrl;
+  }
+
+  /** Prefix of the {@code <P>_API_KEY} / {@code <P>_BASE_URL} variables, or null. */
+  public String envPrefix() {
+    return envPrefix;
+  }
+
+  public boolean servesByDefault(String model) {
+    return modelFamilies.matcher(model).find();
+  }
+
+  public boolean needsApiKey() {
+    return this == OPENAI || this == ANTHROPIC;
+  }
+
+  static Optional<ProviderType> parse(String name) {
+    String normalized = name.replace('_', '-');
+    if (normalized.equals("custom") || normalized.equals("openai-like")) {
+      return Optional.of(OPENAI_COMPATIBLE);
+    }
+    return Arrays.stream(values()).filter(t -> t.configName.equals(normalized)).findFirst();
+  }
+
+  static String expected() {
+    return String.join(", ", Arrays.stream(values()).map(ProviderType::configName).toList());
+  }
+
+  static List<ProviderType> fromEnvironment() {
+    return List.of(OPENAI, ANTHROPIC);
+  }
+}

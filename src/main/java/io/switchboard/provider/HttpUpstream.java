@@ -1,0 +1,227 @@
+package io.switchboard.provider;
+
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.StreamFailure;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP mechanics every HTTP provider shares: one POST with a deadline, error statuses turned into
+ * {@link UpstreamException}s, and for streams a wait for the first output chunk so that a failure up to
+ * that point can still fail over. The provider says only where to send what, and how to read answers.
+ */
+public final class HttpUpstream {
+  private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final GatewayConfig.Provider config;
+
+  public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config) {
+    this.vertx = vertx;
+    this.client = client;
+    this.config = config;
+  }
+
+  /** Headers every call carries: JSON in, the configured extra headers. Auth is the provider's to add. */
+  public MultiMap baseHeaders(boolean stream) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    headers.set("content-type", "application/json");
+    headers.set("accept", stream ? "text/event-stream" : "application/json");
+    config.headers().forEach(headers::set);
+    return headers;
+  }
+
+  public Future<UpstreamResponse> post(String url, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec) {
+    Duration timeout = config.timeout();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(url)
+        .setHeaders(headers)
+        .setConnectTimeout(Math.min(timeout.toMillis(), MAX_CONNECT_TIMEOUT.toMillis()))
+        .setIdleTimeout(timeout.toMillis());
+    Attempt attempt = new Attempt(timeout, codec, stream);
+    client.request(options)
+        .compose(request -> {
+          attempt.request = request;
+          if (attempt.isDone()) {
+            request.reset();  // timed out while connecting
+          }
+          return request.send(body);
+        })
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            attempt.onResponse(ar.result());
+          } else {
+            attempt.fail(connectionFailure(ar.cause()));
+          }
+        });
+    return attempt.promise.future();
+  }
+
+  private UpstreamException connectionFailure(Throwable cause) {
+    if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")) {
+      return UpstreamException.timeout(config.key(), config.timeout());
+    }
+    String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return UpstreamException.connection(config.key(), detail);
+  }
+
+  /** One request's state: which of the deadline, the answer or a failure came first. */
+  private final class Attempt {
+    final Promise<UpstreamResponse> promise = Promise.promise();
+    final ResponseCodec codec;
+    final boolean stream;
+    final long timer;
+    HttpClientRequest request;
+
+    Attempt(Duration timeout, ResponseCodec codec, boolean stream) {
+      this.codec = codec;
+      this.stream = stream;
+      this.timer = vertx.setTimer(timeout.toMillis(), id -> {
+        if (fail(UpstreamException.timeout(config.key(), timeout)) && request != null) {
+          request.reset();
+        }
+      });
+    }
+
+    boolean isDone() {
+      return promise.future().isComplete();
+    }
+
+    boolean fail(UpstreamException e) {
+      vertx.cancelTimer(timer);
+      return promise.tryFail(e);
+    }
+
+    boolean succeed(UpstreamResponse response) {
+      vertx.cancelTimer(timer);
+      return promise.tryComplete(response);
+    }
+
+    void onResponse(HttpClientResponse response) {
+      if (isDone()) {
+        request.reset();
+        return;
+      }
+      int status = response.statusCode();
+      String upstreamId = upstreamRequestId(response.headers());
+      if (status < 200 || status >= 300) {
+        response.body().onComplete(ar -> {
+          Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
+          fail(new UpstreamException(UpstreamException.Kind.STATUS, status, codec.error(status, body),
+              retryAfter(response.headers())));
+        });
+        return;
+      }
+      if (!stream) {
+        response.body().onComplete(ar -> {
+          if (ar.failed()) {
+            fail(connectionFailure(ar.cause()));
+            return;
+          }
+          Buffer out;
+          try {
+            out = codec.complete(ar.result());
+          } catch (RuntimeException e) {
+            fail(UpstreamException.protocol(config.key(), describe(e)));
+            return;
+          }
+          succeed(new UpstreamResponse.Complete(out, upstreamId));
+        });
+        return;
+      }
+      awaitFirstChunk(response, upstreamId);
+    }
+
+    void awaitFirstChunk(HttpClientResponse response, String upstreamId) {
+      ChunkTransformer transformer = codec.streamTransformer();
+      response.exceptionHandler(t -> fail(connectionFailure(t)));
+      response.handler(chunk -> {
+        if (isDone()) {
+          return;
+        }
+        Buffer out;
+        try {
+          out = transformer.onChunk(chunk);
+        } catch (RuntimeException e) {
+          request.reset();
+          fail(streamFailure(e));
+          return;
+        }
+        if (out.length() > 0) {
+          response.pause();
+          succeed(new UpstreamResponse.Streaming(new UpstreamStream(out, response, transformer, request::reset),
+              upstreamId));
+        }
+      });
+      response.endHandler(v -> {
+        if (isDone()) {
+          return;
+        }
+        try {
+          transformer.onEnd();
+          fail(UpstreamException.protocol(config.key(), "the stream ended without any event"));
+        } catch (RuntimeException e) {
+          fail(streamFailure(e));
+        }
+      });
+    }
+
+    UpstreamException streamFailure(RuntimeException e) {
+      if (e instanceof StreamFailure f) {
+        return new UpstreamException(UpstreamException.Kind.STATUS, f.status(), f.errorBody(), null);
+      }
+      return UpstreamException.protocol(config.key(), describe(e));
+    }
+  }
+
+  private static String describe(RuntimeException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  static String upstreamRequestId(MultiMap headers) {
+    String id = headers.get("x-request-id");
+    return id != null ? id : headers.get("request-id");
+  }
+
+  /** Retry-After as seconds or an HTTP date, or OpenAI's retry-after-ms; null when absent or unreadable. */
+  static Duration retryAfter(MultiMap headers) {
+    String ms = headers.get("retry-after-ms");
+    if (ms != null) {
+      try {
+        return Duration.ofMillis(Math.max(0, (long) Double.parseDouble(ms.trim())));
+      } catch (NumberFormatException ignored) {
+        // fall through to Retry-After
+      }
+    }
+    String value = headers.get("retry-after");
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(value.trim()) * 1000)));
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (RuntimeException ignored) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.switchboard.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.Json;
+import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.provider.ChatProvider;
+import io.switchboard.provider.HttpUpstream;
+import io.switchboard.provider.ResponseCodec;
+import io.switchboard.provider.UpstreamRequest;
+import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.SseDecoder;
+import io.switchboard.stream.SseEncoder;
+import io.switchboard.stream.SseEvent;
+import io.switchboard.stream.StreamFailure;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Anthropic's Messages API behind the OpenAI chat API: the request is translated by
+ * {@link AnthropicRequestMapper}, answers by {@link AnthropicResponseMapper}, and streams event by event
+ * by {@link AnthropicStreamMapper} between an SSE decoder and encoder.
+ */
+public final class AnthropicProvider implements ChatProvider {
+  static final String API_VERSION = "2023-06-01";
+  private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
+
+  private final GatewayConfig.Provider config;
+  private final UnsupportedParamPolicy policy;
+  private final HttpUpstream http;
+
+  public AnthropicProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx,
+      HttpClient client) {
+    this.config = config;
+    this.policy = policy;
+    this.http = new HttpUpstream(vertx, client, config);
+  }
+
+  @Override
+  public GatewayConfig.Provider config() {
+    return config;
+  }
+
+  @Override
+  public Future<UpstreamResponse> chat(UpstreamRequest request) {
+    List<String> warnings = new ArrayList<>();
+    ObjectNode body = AnthropicRequestMapper.toMessagesRequest(request.body(), request.model(), policy, warnings);
+    if (!warnings.isEmpty()) {
+      LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
+    }
+    MultiMap headers = http.baseHeaders(request.stream());
+    if (!config.headers().containsKey("anthropic-version")) {
+      headers.set("anthropic-version", API_VERSION);
+    }
+    headers.set("x-api-key", config.apiKey().value());
+    boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
+    return http.post(config.baseUrl() + "/v1/messages", headers, Json.buffer(body), request.stream(),
+        new Codec(includeUsage));
+  }
+
+  private record Codec(boolean includeUsage) implements ResponseCodec {
+    @Override
+    public ObjectNode error(int status, Buffer body) {
+      return AnthropicErrorMapper.toOpenAiError(status, body);
+    }
+
+    @Override
+    public Buffer complete(Buffer body) {
+      JsonNode message = Json.parseOrNull(body);
+      if (message == null || !"message".equals(message.path("type").asText())) {
+        throw new IllegalArgumentException("expected an Anthropic message object");
+      }
+      return Json.buffer(AnthropicResponseMapper.toChatCompletion(message));
+    }
+
+    @Override
+    public ChunkTransformer streamTransformer() {
+      return new StreamTransformer(new AnthropicStreamMapper(includeUsage));
+    }
+  }
+
+  /** SSE decode, map each Anthropic event to OpenAI chunks, SSE encode; ends with {@code [DONE]}. */
+  private static final class StreamTransformer implements ChunkTransformer {
+    private final AnthropicStreamMapper mapper;
+    private final SseDecoder decoder;
+    private final List<ObjectNode> pending = new ArrayList<>();
+    private boolean stopped;
+
+    StreamTransformer(AnthropicStreamMapper mapper) {
+      this.mapper = mapper;
+      this.decoder = new SseDecoder(this::onEvent);
+    }
+
+    private void onEvent(SseEvent event) {
+      if ("message_stop".equals(event.event())) {
+        stopped = true;
+      }
+      try {
+        pending.addAll(mapper.onEvent(event));
+      } catch (AnthropicStreamException e) {
+        throw new StreamFailure(e.openAiError(), e.status());
+      }
+    }
+
+    @Override
+    public Buffer onChunk(Buffer chunk) {
+      decoder.feed(chunk);
+      return drain();
+    }
+
+    @Override
+    public Buffer onEnd() {
+      decoder.end();
+      pending.addAll(mapper.onEnd());
+      if (!stopped) {
+        throw StreamFailure.of("The Anthropic stream ended before message_stop.", "api_error",
+            "upstream_stream_truncated");
+      }
+      return drain().appendBuffer(SseEncoder.done());
+    }
+
+    private Buffer drain() {
+      if (pending.isEmpty()) {
+        return Buffer.buffer();
+      }
+      Buffer out = Buffer.buffer();
+      for (ObjectNode chunk : pending) {
+        out.appendBuffer(SseEncoder.data(Json.string(chunk)));
+      }
+      pending.clear();
+      return out;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.switchboard.provider.openai;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.provider.ChatProvider;
+import io.switchboard.provider.CompletionProvider;
+import io.switchboard.provider.EmbeddingProvider;
+import io.switchboard.provider.HttpUpstream;
+import io.switchboard.provider.ResponseCodec;
+import io.switchboard.provider.UpstreamErrors;
+import io.switchboard.provider.UpstreamRequest;
+import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.OpenAiSseCheck;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+
+/**
+ * OpenAI and every OpenAI-compatible server: a passthrough. The client's bytes go upstream unchanged
+ * (only {@code model} may be rewritten) and the answer's bytes come back unchanged, so parameters this
+ * build has never heard of work the day the upstream ships them.
+ */
+public final class OpenAiProvider implements ChatProvider, CompletionProvider, EmbeddingProvider {
+  private final GatewayConfig.Provider config;
+  private final HttpUpstream http;
+  private final ResponseCodec codec;
+
+  public OpenAiProvider(GatewayConfig.Provider config, Vertx vertx, HttpClient client) {
+    this.config = config;
+    this.http = new HttpUpstream(vertx, client, config);
+    this.codec = new Codec(config);
+  }
+
+  @Override
+  public GatewayConfig.Provider config() {
+    return config;
+  }
+
+  @Override
+  public Future<UpstreamResponse> chat(UpstreamRequest request) {
+    return send("/chat/completions", request);
+  }
+
+  @Override
+  public Future<UpstreamResponse> completions(UpstreamRequest request) {
+    return send("/completions", request);
+  }
+
+  @Override
+  public Future<UpstreamResponse> embeddings(UpstreamRequest request) {
+    return send("/embeddings", request);
+  }
+
+  private Future<UpstreamResponse> send(String path, UpstreamRequest request) {
+    MultiMap headers = http.baseHeaders(request.stream());
+    if (!config.apiKey().isEmpty()) {
+      headers.set("authorization", "Bearer " + config.apiKey().value());
+    }
+    return http.post(config.baseUrl() + path, headers, request.passthroughBytes(), request.stream(), codec);
+  }
+
+  private record Codec(GatewayConfig.Provider config) implements ResponseCodec {
+    @Override
+    public ObjectNode error(int status, Buffer body) {
+      return UpstreamErrors.fromOpenAiCompatible(config.key(), status, body, config.apiKey().value());
+    }
+
+    @Override
+    public Buffer complete(Buffer body) {
+      // Passthrough: forward the bytes; a cheap look at the first byte catches HTML error pages sent as 200.
+      for (int i = 0; i < body.length(); i++) {
+        byte b = body.getByte(i);
+        if (b == '{') {
+          return body;
+        }
+        if (!Character.isWhitespace(b)) {
+          break;
+        }
+      }
+      throw new IllegalArgumentException("expected a JSON object");
+    }
+
+    @Override
+    public ChunkTransformer streamTransformer() {
+      return new OpenAiSseCheck();
+    }
+  }
+}

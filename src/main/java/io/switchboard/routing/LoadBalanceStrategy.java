@@ -1,0 +1,39 @@
+package io.switchboard.routing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * Weighted random: the first target is drawn by weight, and the rest follow in a weighted random order
+ * so a failure still falls over to a healthy target. Weight-0 targets come last, as standbys.
+ */
+final class LoadBalanceStrategy implements RoutingStrategy {
+  @Override
+  public List<Candidate> order(List<Candidate> eligible, RandomGenerator random) {
+    if (eligible.size() <= 1) {
+      return eligible;
+    }
+    List<Candidate> pool = new ArrayList<>(eligible);
+    List<Candidate> out = new ArrayList<>(eligible.size());
+    while (!pool.isEmpty()) {
+      long total = 0;
+      for (Candidate c : pool) {
+        total += c.target().weight();
+      }
+      if (total == 0) {
+        out.addAll(pool);  // standbys, in configured order
+        break;
+      }
+      long pick = random.nextLong(total);
+      for (int i = 0; i < pool.size(); i++) {
+        pick -= pool.get(i).target().weight();
+        if (pick < 0) {
+          out.add(pool.remove(i));
+          break;
+        }
+      }
+    }
+    return out;
+  }
+}

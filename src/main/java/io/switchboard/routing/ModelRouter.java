@@ -1,0 +1,113 @@
+package io.switchboard.routing;
+
+import io.switchboard.api.ApiException;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.GatewayConfig.Target;
+import io.switchboard.provider.Operation;
+import io.switchboard.provider.Provider;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Decides which targets can serve a model, and in what order they are tried. A target serves a model
+ * when its {@code model_map} maps it, its {@code models} list names it, or its provider serves it;
+ * {@code provider/model} addresses one provider directly, LiteLLM style.
+ */
+public final class ModelRouter {
+  private final List<Target> targets;
+  private final Map<String, Provider> providers;
+  private final Map<String, String> aliases;
+  private final RoutingStrategy strategy;
+
+  public ModelRouter(GatewayConfig config, Map<String, Provider> providers, RoutingStrategy strategy) {
+    this.targets = config.targets();
+    this.providers = providers;
+    this.aliases = config.aliases();
+    this.strategy = strategy;
+  }
+
+  /** Follows aliases to the model actually routed (cycles were refused at load time). */
+  public String resolveAlias(String model) {
+    String at = model;
+    for (int hops = 0; hops <= aliases.size() && aliases.containsKey(at); hops++) {
+      at = aliases.get(at);
+    }
+    return at;
+  }
+
+  /** The candidates for one request, in the order to try them; throws a 404 or 400 ApiException when none. */
+  public List<Candidate> route(String requestedModel, Operation operation, RandomGenerator random) {
+    String model = resolveAlias(requestedModel);
+    List<Candidate> serving = addressed(model);
+    if (serving.isEmpty()) {
+      serving = byModel(model);
+    }
+    if (serving.isEmpty()) {
+      throw ApiException.modelNotFound(requestedModel);
+    }
+    List<Candidate> eligible = new ArrayList<>(serving.size());
+    for (Candidate c : serving) {
+      if (operation.supportedBy(c.provider())) {
+        eligible.add(c);
+      }
+    }
+    if (eligible.isEmpty()) {
+      throw new ApiException(400, "invalid_request_error", "unsupported_operation", "model",
+          "The model `" + requestedModel + "` does not support " + operation.label() + " on any configured provider.");
+    }
+    return strategy.order(eligible, random);
+  }
+
+  /** {@code provider/model}: the prefix names a provider key or type; the rest is sent as the model. */
+  private List<Candidate> addressed(String model) {
+    int slash = model.indexOf('/');
+    if (slash <= 0 || slash == model.length() - 1) {
+      return List.of();
+    }
+    String prefix = model.substring(0, slash);
+    String bare = model.substring(slash + 1);
+    List<Candidate> out = new ArrayList<>();
+    for (Target t : targets) {
+      Provider p = providers.get(t.virtualKey());
+      if (p.key().equals(prefix) || p.type().configName().equals(prefix)) {
+        out.add(new Candidate(t, p, t.modelMap().getOrDefault(bare, bare)));
+      }
+    }
+    return out;
+  }
+
+  private List<Candidate> byModel(String model) {
+    List<Candidate> out = new ArrayList<>();
+    for (Target t : targets) {
+      Provider p = providers.get(t.virtualKey());
+      String mapped = t.modelMap().get(model);
+      if (mapped != null) {
+        out.add(new Candidate(t, p, mapped));
+      } else if (t.models().contains(model) || t.models().contains("*") || p.serves(model)) {
+        out.add(new Candidate(t, p, model));
+      }
+    }
+    return out;
+  }
+
+  /** Model ids to list in {@code /v1/models}, each with the provider key that owns it. */
+  public Map<String, String> listedModels(Map<String, List<String>> catalog) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Target t : targets) {
+      Provider p = providers.get(t.virtualKey());
+      for (String m : catalog.getOrDefault(p.type().configName(), List.of())) {
+        out.putIfAbsent(m, p.key());
+      }
+      p.config().models().stream().filter(m -> !m.equals("*")).forEach(m -> out.putIfAbsent(m, p.key()));
+      t.models().stream().filter(m -> !m.equals("*")).forEach(m -> out.putIfAbsent(m, p.key()));
+      t.modelMap().keySet().forEach(m -> out.putIfAbsent(m, p.key()));
+    }
+    for (String alias : aliases.keySet()) {
+      out.putIfAbsent(alias, "alias");
+    }
+    return out;
+  }
+}

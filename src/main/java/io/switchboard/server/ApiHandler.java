@@ -1,0 +1,362 @@
+package io.switchboard.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.ApiException;
+import io.switchboard.api.Json;
+import io.switchboard.api.OpenAiErrors;
+import io.switchboard.provider.Operation;
+import io.switchboard.provider.UpstreamException;
+import io.switchboard.provider.UpstreamRequest;
+import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.provider.UpstreamStream;
+import io.switchboard.routing.Candidate;
+import io.switchboard.routing.RequestExecutor.Exhausted;
+import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.stream.SseEncoder;
+import io.switchboard.stream.StreamFailure;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path from socket to upstream and back: route by path, read the body within its limit,
+ * validate, pick candidates, run them, and write the answer or an OpenAI-shaped error. Streams are
+ * relayed chunk by chunk with backpressure, never buffered whole.
+ */
+final class ApiHandler implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  /** A body this far past the limit is not worth draining: the connection is closed instead. */
+  private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
+  private static final Buffer HEALTHY = Buffer.buffer("{\"status\":\"ok\"}");
+
+  private final Gateway gateway;
+  private final long maxBodyBytes;
+  private final Buffer modelList;
+
+  ApiHandler(Gateway gateway) {
+    this.gateway = gateway;
+    this.maxBodyBytes = gateway.config().server().maxBodyBytes();
+    this.modelList = Json.buffer(modelList(gateway));
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    String requestId = requestId(request.getHeader("x-request-id"));
+    response.putHeader("x-request-id", requestId);
+    String path = normalize(request.path());
+    HttpMethod method = request.method();
+    switch (path) {
+      case "/chat/completions" -> post(request, method, Operation.CHAT, requestId);
+      case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId);
+      case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId);
+      case "/models" -> get(request, method, () -> json(response, 200, modelList));
+      case "/health", "/livez", "/readyz", "/health/liveliness", "/health/readiness" ->
+          get(request, method, () -> json(response, 200, HEALTHY));
+      default -> {
+        if (path.startsWith("/models/")) {
+          get(request, method, () -> model(response, path.substring("/models/".length())));
+        } else {
+          error(response, ApiException.notFound("Unknown request URL: " + method.name() + " " + request.path()
+              + ". See the README for the routes Switchboard serves."));
+        }
+      }
+    }
+  }
+
+  /** Routes are served with and without {@code /v1}, LiteLLM style; a trailing slash is ignored. */
+  static String normalize(String path) {
+    String p = path.startsWith("/v1/") ? path.substring(3) : path;
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  private void get(HttpServerRequest request, HttpMethod method, Runnable action) {
+    if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+      action.run();
+    } else {
+      methodNotAllowed(request, "GET");
+    }
+  }
+
+  private void post(HttpServerRequest request, HttpMethod method, Operation operation, String requestId) {
+    if (method != HttpMethod.POST) {
+      methodNotAllowed(request, "POST");
+      return;
+    }
+    HttpServerResponse response = request.response();
+    String length = request.getHeader("content-length");
+    long declared = -1;
+    if (length != null) {
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        declared = -1;
+      }
+    }
+    if (declared > maxBodyBytes) {
+      tooLarge(request);
+      return;
+    }
+    Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+    boolean[] over = {false};
+    request.handler(chunk -> {
+      if (over[0]) {
+        return;
+      }
+      if (body.length() + chunk.length() > maxBodyBytes) {
+        over[0] = true;
+        tooLarge(request);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    request.exceptionHandler(t -> LOG.debug("request {} body failed: {}", requestId, t.toString()));
+    request.endHandler(v -> {
+      if (!over[0]) {
+        dispatch(request, response, operation, body, requestId);
+      }
+    });
+  }
+
+  private void dispatch(HttpServerRequest request, HttpServerResponse response, Operation operation, Buffer bytes,
+      String requestId) {
+    ObjectNode body;
+    try {
+      body = parseBody(bytes, operation);
+    } catch (ApiException e) {
+      error(response, e);
+      return;
+    }
+    String model = body.get("model").asText();
+    boolean stream = body.path("stream").asBoolean(false);
+    List<Candidate> plan;
+    try {
+      plan = gateway.router().route(model, operation, ThreadLocalRandom.current());
+    } catch (ApiException e) {
+      error(response, e);
+      return;
+    }
+    boolean[] clientGone = {false};
+    response.closeHandler(v -> clientGone[0] = true);
+    gateway.executor()
+        .execute(operation, plan, c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId),
+            () -> clientGone[0], requestId)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            respond(response, ar.result(), clientGone[0]);
+          } else {
+            fail(response, ar.cause(), requestId);
+          }
+        });
+  }
+
+  /** Parses and checks what every operation needs; anything else is the upstream's to judge. */
+  static ObjectNode parseBody(Buffer bytes, Operation operation) {
+    JsonNode node;
+    try {
+      node = Json.parse(bytes);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*\\)", "").replace('\n', ' ');
+      throw ApiException.invalidRequest(null, "invalid_json",
+          "The request body is not valid JSON: " + reason + where + ".");
+    } catch (IOException e) {
+      throw ApiException.invalidRequest(null, "invalid_json", "The request body could not be read.");
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.invalidRequest(null, "invalid_json", "The request body must be a JSON object.");
+    }
+    ObjectNode body = (ObjectNode) node;
+    JsonNode model = body.get("model");
+    if (model == null || model.isNull()) {
+      throw ApiException.invalidRequest("model", "missing_required_parameter",
+          "Missing required parameter: 'model'.");
+    }
+    if (!model.isTextual() || model.asText().isBlank()) {
+      throw ApiException.invalidRequest("model", "invalid_type", "'model' must be a non-empty string.");
+    }
+    JsonNode stream = body.get("stream");
+    if (stream != null && !stream.isNull() && !stream.isBoolean()) {
+      throw ApiException.invalidRequest("stream", "invalid_type", "'stream' must be a boolean.");
+    }
+    String field = operation.requiredField();
+    JsonNode required = body.get(field);
+    if (required == null || required.isNull()) {
+      throw ApiException.invalidRequest(field, "missing_required_parameter",
+          "Missing required parameter: '" + field + "'.");
+    }
+    if (operation == Operation.CHAT) {
+      if (!required.isArray() || required.isEmpty()) {
+        throw ApiException.invalidRequest("messages", "invalid_value", "'messages' must be a non-empty array.");
+      }
+      for (int i = 0; i < required.size(); i++) {
+        JsonNode m = required.get(i);
+        if (!m.isObject() || !m.path("role").isTextual()) {
+          throw ApiException.invalidRequest("messages[" + i + "]", "invalid_value",
+              "messages[" + i + "] must be an object with a 'role'.");
+        }
+      }
+    }
+    return body;
+  }
+
+  private void respond(HttpServerResponse response, Outcome outcome, boolean clientGone) {
+    UpstreamResponse upstream = outcome.response();
+    if (clientGone || response.closed()) {
+      if (upstream instanceof UpstreamResponse.Streaming s) {
+        s.stream().cancel();
+      }
+      return;
+    }
+    MultiMap headers = response.headers();
+    routingHeaders(headers, outcome.served(), outcome.attempts());
+    if (upstream.upstreamRequestId() != null) {
+      headers.set("x-switchboard-upstream-request-id", upstream.upstreamRequestId());
+    }
+    switch (upstream) {
+      case UpstreamResponse.Complete c -> json(response, 200, c.body());
+      case UpstreamResponse.Streaming s -> relay(response, s.stream());
+    }
+  }
+
+  private static void relay(HttpServerResponse response, UpstreamStream stream) {
+    response.setStatusCode(200)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no")
+        .setChunked(true);
+    response.closeHandler(v -> stream.cancel());
+    response.write(stream.first());
+    stream.start(
+        data -> {
+          response.write(data);
+          if (response.writeQueueFull()) {
+            stream.pause();
+            response.drainHandler(v -> stream.resume());
+          }
+        },
+        end -> response.end(),
+        error -> {
+          ObjectNode body = error instanceof StreamFailure f ? f.errorBody()
+              : OpenAiErrors.body("The upstream stream failed: " + describe(error), "api_error", null,
+                  "upstream_stream_error");
+          if (!response.closed()) {
+            response.write(SseEncoder.data(Json.string(body)));
+            response.end();
+          }
+        });
+  }
+
+  private void fail(HttpServerResponse response, Throwable cause, String requestId) {
+    switch (cause) {
+      case ApiException e -> error(response, e);
+      case Exhausted e -> {
+        routingHeaders(response.headers(), e.candidate(), e.attempts());
+        UpstreamException last = e.last();
+        send(response, last.status(), Json.buffer(last.errorBody()));
+      }
+      case UpstreamException e -> send(response, e.status(), Json.buffer(e.errorBody()));
+      default -> {
+        LOG.error("request {} failed inside the gateway", requestId, cause);
+        error(response, ApiException.internal("The gateway failed to handle this request (request id "
+            + requestId + ")."));
+      }
+    }
+  }
+
+  private static void routingHeaders(MultiMap headers, Candidate served, int attempts) {
+    headers.set("x-switchboard-provider", served.provider().type().configName());
+    headers.set("x-switchboard-target", served.provider().key());
+    headers.set("x-switchboard-model", served.upstreamModel());
+    headers.set("x-switchboard-attempts", Integer.toString(attempts));
+  }
+
+  private void model(HttpServerResponse response, String id) {
+    for (JsonNode m : modelListData()) {
+      if (m.path("id").asText().equals(id)) {
+        json(response, 200, Json.buffer(m));
+        return;
+      }
+    }
+    error(response, ApiException.modelNotFound(id));
+  }
+
+  private ArrayNode modelListData() {
+    return (ArrayNode) Json.parseOrNull(modelList).get("data");
+  }
+
+  private static ObjectNode modelList(Gateway gateway) {
+    ObjectNode list = Json.object().put("object", "list");
+    ArrayNode data = list.putArray("data");
+    for (Map.Entry<String, String> e : gateway.router().listedModels(ModelCatalog.KNOWN).entrySet()) {
+      data.addObject().put("id", e.getKey()).put("object", "model").put("created", 0).put("owned_by", e.getValue());
+    }
+    return list;
+  }
+
+  private void methodNotAllowed(HttpServerRequest request, String allowed) {
+    request.response().putHeader("allow", allowed);
+    error(request.response(), new ApiException(405, "invalid_request_error", "method_not_allowed", null,
+        request.method().name() + " is not allowed on " + request.path() + " (expected: " + allowed + ")."));
+  }
+
+  private void tooLarge(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      return;
+    }
+    response.putHeader("connection", "close");
+    error(response, new ApiException(413, "invalid_request_error", "request_too_large", null,
+        "The request body is larger than the limit of " + maxBodyBytes + " bytes."));
+    // Read and discard the rest so the client sees the answer rather than a broken pipe, within reason.
+    long[] drained = {0};
+    request.handler(chunk -> {
+      drained[0] += chunk.length();
+      if (drained[0] > MAX_DRAIN_BYTES) {
+        request.connection().close();
+      }
+    });
+    request.endHandler(v -> request.connection().close());
+  }
+
+  private static void error(HttpServerResponse response, ApiException e) {
+    send(response, e.status(), Json.buffer(e.toJson()));
+  }
+
+  private static void json(HttpServerResponse response, int status, Buffer body) {
+    send(response, status, body);
+  }
+
+  private static void send(HttpServerResponse response, int status, Buffer body) {
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+  }
+
+  private static String describe(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** The client's id when it is a sane token, else a fresh one. */
+  static String requestId(String given) {
+    if (given != null && !given.isEmpty() && given.length() <= 200 && given.chars().allMatch(c -> c > 32 && c < 127)) {
+      return given;
+    }
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+  }
+}

@@ -1,0 +1,112 @@
+package io.switchboard.server;
+
+import io.switchboard.config.GatewayConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
+
+/**
+ * Starts the gateway: one verticle per event loop, each with its own HTTP client and providers, all
+ * sharing the listening port.
+ */
+public final class GatewayServer {
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private String deploymentId;
+  private int port;
+
+  private GatewayServer(Vertx vertx, boolean ownsVertx) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+  }
+
+  /** Starts on the config's host and port (port 0 picks a free one; see {@link #port()}). */
+  public static Future<GatewayServer> start(GatewayConfig config) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    return start(vertx, true, config);
+  }
+
+  public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
+    return start(vertx, false, config);
+  }
+
+  private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
+    GatewayServer server = new GatewayServer(vertx, ownsVertx);
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int[] boundPort = {config.server().port()};
+    Future<String> deployed;
+    if (config.server().port() == 0) {
+      // A random port must be chosen once, then shared: bind the first instance, then the rest on its port.
+      deployed = vertx.deployVerticle(new GatewayVerticle(config, boundPort))
+          .compose(first -> instances == 1 ? Future.succeededFuture(first)
+              : vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
+                  new DeploymentOptions().setInstances(instances - 1)).map(first));
+    } else {
+      deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
+          new DeploymentOptions().setInstances(instances));
+    }
+    return deployed
+        .map(id -> {
+          server.deploymentId = id;
+          server.port = boundPort[0];
+          return server;
+        })
+        .recover(t -> (ownsVertx ? vertx.close() : Future.<Void>succeededFuture()).transform(v -> Future.failedFuture(t)));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Future<Void> stop() {
+    return ownsVertx ? vertx.close() : vertx.undeploy(deploymentId);
+  }
+
+  private static final class GatewayVerticle extends VerticleBase {
+    private final GatewayConfig config;
+    private final int[] port;
+    private HttpClient client;
+
+    GatewayVerticle(GatewayConfig config, int[] port) {
+      this.config = config;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      client = vertx.createHttpClient(new HttpClientOptions()
+              .setKeepAlive(true)
+              .setTcpNoDelay(true)
+              .setDecompressionSupported(true)
+              .setVerifyHost(true)
+              .setKeepAliveTimeout(60),
+          new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
+      Gateway gateway = Gateway.create(config, vertx, client);
+      HttpServerOptions options = new HttpServerOptions()
+          .setHost(config.server().host())
+          .setPort(port[0])
+          .setTcpNoDelay(true)
+          .setHandle100ContinueAutomatically(true)
+          .setMaxHeaderSize(64 * 1024);
+      Promise<HttpServer> listening = Promise.promise();
+      vertx.createHttpServer(options)
+          .requestHandler(new ApiHandler(gateway))
+          .listen()
+          .onComplete(listening);
+      return listening.future().onSuccess(s -> port[0] = s.actualPort());
+    }
+
+    @Override
+    public Future<?> stop() {
+      return client == null ? Future.succeededFuture() : client.close();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package io.switchboard.stream;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Turns upstream stream bytes into the OpenAI SSE bytes the client gets, one chunk at a time with its
+ * own explicit state. Either method may throw {@link StreamFailure} to end the stream with an error.
+ */
+public interface ChunkTransformer {
+  /** Output for one upstream chunk; an empty buffer when the chunk completed no event. */
+  Buffer onChunk(Buffer chunk);
+
+  /** Output owed when the upstream ends, or a {@link StreamFailure} when it ended too early. */
+  Buffer onEnd();
+}
