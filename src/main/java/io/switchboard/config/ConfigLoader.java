@@ -228,10 +228,17 @@ public final class ConfigLoader {
       } else if (out.isEmpty() && r.problems().isEmpty()) {
         r.problem("providers", "is empty (expected: at least one provider)");
       }
+      // Checked on the raw entries, so a duplicate is reported even when one of its twins is invalid.
       Set<String> seen = new HashSet<>();
-      for (Provider p : out) {
-        if (!seen.add(p.key())) {
-          r.problem("providers", "key \"" + p.key() + "\" is used twice (expected: unique keys)");
+      for (String block : List.of("providers", "virtual_keys")) {
+        JsonNode list = root.get(block);
+        if (list != null && list.isArray()) {
+          for (JsonNode entry : list) {
+            String key = entry.path("key").asText("");
+            if (!key.isEmpty() && !seen.add(key)) {
+              r.problem("providers", "key \"" + key + "\" is used twice (expected: unique keys)");
+            }
+          }
         }
       }
       return out;
