@@ -13,15 +13,16 @@ public enum ProviderType {
   OPENAI("openai", "https://api.openai.com/v1", "OPENAI",
       Pattern.compile("^(gpt-|chatgpt-|o[1-9]|text-embedding-|davinci|babbage|omni-moderation|text-moderation"
           + "|dall-e|tts-|whisper|computer-use|codex-)")),
-  /** Any server speaking the OpenAI API at {@code base_url}; serves whatever models it is asked for. */
-  OPENAI_COMPATIBLE("openai-compatible", null, null, Pattern.compile("")),
+  /** Any server speaking the OpenAI API at {@code base_url}; serves any model unless its config lists some. */
+  OPENAI_COMPATIBLE("openai-compatible", null, null, null),
   ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC", Pattern.compile("^claude-")),
-  /** Built in, answers in OpenAI format without any network; serves every model. */
-  MOCK("mock", null, null, Pattern.compile(""));
+  /** Built in, answers in OpenAI format without any network; serves any model unless its config lists some. */
+  MOCK("mock", null, null, null);
 
   private final String configName;
   private final String defaultBaseUrl;
   private final String envPrefix;
+  /** Null for a type that serves any model. */
   private final Pattern modelFamilies;
 
   ProviderType(String configName, String defaultBaseUrl, String envPrefix, Pattern modelFamilies) {
@@ -45,8 +46,12 @@ public enum ProviderType {
     return envPrefix;
   }
 
-  public boolean servesByDefault(String model) {
-    return modelFamilies.matcher(model).find();
+  /**
+   * Whether a provider of this type serves {@code model} that its config does not list. A type with
+   * model families serves those; a type without serves anything, unless the config lists its models.
+   */
+  public boolean servesByDefault(String model, boolean configListsModels) {
+    return modelFamilies == null ? !configListsModels : modelFamilies.matcher(model).find();
   }
 
   public boolean needsApiKey() {

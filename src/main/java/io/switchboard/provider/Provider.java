@@ -22,6 +22,6 @@ public interface Provider {
   /** True when this provider serves {@code model} without a target's help: its listed models or its families. */
   default boolean serves(String model) {
     var listed = config().models();
-    return listed.contains(model) || listed.contains("*") || type().servesByDefault(model);
+    return listed.contains(model) || listed.contains("*") || type().servesByDefault(model, !listed.isEmpty());
   }
 }

@@ -123,8 +123,9 @@ class ModelRouterTest {
         aliases: {fast: gpt-4o-mini, smart: fast, local-llm: llama3}
         """);
     assertThat(route(router, "smart", Operation.CHAT)).containsExactly("openai:gpt-4o-mini");
-    assertThat(route(router, "my-ft-model", Operation.CHAT)).containsExactly("openai:my-ft-model", "local:my-ft-model");
+    assertThat(route(router, "my-ft-model", Operation.CHAT)).containsExactly("openai:my-ft-model");
     assertThat(route(router, "local-llm", Operation.CHAT)).containsExactly("local:llama3");
+    assertThatThrownBy(() -> route(router, "mistral-large", Operation.CHAT)).isInstanceOf(ApiException.class);
   }
 
   @Test
