@@ -12,6 +12,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 
 /**
  * Starts the gateway: one verticle per event loop, each with its own HTTP client and providers, all
@@ -41,25 +45,33 @@ public final class GatewayServer {
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
     GatewayServer server = new GatewayServer(vertx, ownsVertx);
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    int[] boundPort = {config.server().port()};
-    Future<String> deployed;
-    if (config.server().port() == 0) {
-      // A random port must be chosen once, then shared: bind the first instance, then the rest on its port.
-      deployed = vertx.deployVerticle(new GatewayVerticle(config, boundPort))
-          .compose(first -> instances == 1 ? Future.succeededFuture(first)
-              : vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
-                  new DeploymentOptions().setInstances(instances - 1)).map(first));
-    } else {
-      deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
-          new DeploymentOptions().setInstances(instances));
-    }
+    int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
+    Future<String> deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
+        new DeploymentOptions().setInstances(instances));
     return deployed
         .map(id -> {
           server.deploymentId = id;
           server.port = boundPort[0];
           return server;
         })
-        .recover(t -> (ownsVertx ? vertx.close() : Future.<Void>succeededFuture()).transform(v -> Future.failedFuture(t)));
+        .onFailure(t -> {
+          // Report first, close after: listeners of a closed Vert.x would never run.
+          if (ownsVertx) {
+            vertx.close();
+          }
+        });
+  }
+
+  /**
+   * Instances share a listening socket only when they ask for the same port, so "any free port" is
+   * resolved once, up front.
+   */
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public int port() {
@@ -72,7 +84,7 @@ public final class GatewayServer {
 
   private static final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
-    private final int[] port;
+    private final int[] port;  // shared by the instances, fixed before they start
     private HttpClient client;
 
     GatewayVerticle(GatewayConfig config, int[] port) {
@@ -101,7 +113,7 @@ public final class GatewayServer {
           .requestHandler(new ApiHandler(gateway))
           .listen()
           .onComplete(listening);
-      return listening.future().onSuccess(s -> port[0] = s.actualPort());
+      return listening.future();
     }
 
     @Override
