@@ -97,7 +97,6 @@ public final class GatewayServer {
       client = vertx.createHttpClient(new HttpClientOptions()
               .setKeepAlive(true)
               .setTcpNoDelay(true)
-              .setDecompressionSupported(true)
               .setVerifyHost(true)
               .setKeepAliveTimeout(60),
           new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
