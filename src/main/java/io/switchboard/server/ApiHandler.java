@@ -23,6 +23,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -318,9 +319,16 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     if (response.headWritten()) {
       return;
     }
-    response.putHeader("connection", "close");
+    // HTTP/1 cannot reuse a connection whose request body was not read; HTTP/2 just drops the stream.
+    boolean http1 = request.version() != HttpVersion.HTTP_2;
+    if (http1) {
+      response.putHeader("connection", "close");
+    }
     error(response, new ApiException(413, "invalid_request_error", "request_too_large", null,
         "The request body is larger than the limit of " + maxBodyBytes + " bytes."));
+    if (!http1) {
+      return;
+    }
     // Read and discard the rest so the client sees the answer rather than a broken pipe, within reason.
     long[] drained = {0};
     request.handler(chunk -> {
