@@ -33,14 +33,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a YAML or JSON config into a {@link GatewayConfig}: substitutes {@code ${VAR}} and
- * {@code ${VAR:-default}} in string values, then validates strictly, reporting every problem at once.
+ * {@code ${VAR:-default}} in string values, then validates strictly, reporting every problem at once. A LiteLLM
+ * Proxy config is first translated into this format by {@link LiteLlmConfig}.
  */
 public final class ConfigLoader {
   public static final String DEFAULT_CONFIG_RESOURCE = "/switchboard-default.yaml";
 
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
@@ -104,10 +108,20 @@ public final class ConfigLoader {
       throw new ConfigException(List.of("config: expected a mapping at the top level, got " + NodeReader.describe(root)));
     }
     NodeReader reader = new NodeReader();
+    Map<String, String> origins = new HashMap<>();
+    if (LiteLlmConfig.isLiteLlm((ObjectNode) root)) {
+      List<String> warnings = new ArrayList<>();
+      root = LiteLlmConfig.translate((ObjectNode) root, reader.problems(), warnings, origins);
+      if (!warnings.isEmpty()) {
+        LOG.warn("LiteLLM config: {} setting(s) accepted but not acted on:\n  {}", warnings.size(),
+            String.join("\n  ", warnings));
+      }
+    }
     substitute(root, "", env, reader);
     GatewayConfig config = new Validator(reader, env).read((ObjectNode) root);
     if (!reader.problems().isEmpty()) {
-      throw new ConfigException(reader.problems());
+      // Problems in translated LiteLLM settings are reported where the file has them.
+      throw new ConfigException(LiteLlmConfig.relocate(reader.problems(), origins));
     }
     return config;
   }
