@@ -136,3 +136,8 @@ export function anthropicText(msg) {
 export function anthropicErrorBody(type, message) {
   return { type: 'error', error: { type, message } };
 }
+
+/** A refusal: no content blocks, stop_reason "refusal" (non-stream body and stream events). */
+export const anthropicRefusalJsonText = read(`${VERCEL_ANTHROPIC}/anthropic-refusal.json`);
+export const anthropicRefusalJson = JSON.parse(anthropicRefusalJsonText);
+export const anthropicRefusalSse = anthropicChunksToSse(read(`${VERCEL_ANTHROPIC}/anthropic-refusal.chunks.txt`));

@@ -137,6 +137,12 @@ export class MockUpstream {
     }
     const url = new URL(req.url, 'http://mock');
     const record = { method: req.method, path: url.pathname, url: req.url, headers: { ...req.headers }, rawBody, body, at: Date.now() };
+    // finished: the whole response was written; closedAt: when the connection/response closed
+    // (a close with finished === false means the gateway went away mid-response).
+    record.finished = false;
+    record.closedAt = null;
+    res.on('finish', () => (record.finished = true));
+    res.on('close', () => (record.closedAt = Date.now()));
     this.requests.push(record);
 
     let responder;

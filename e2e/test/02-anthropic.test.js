@@ -295,3 +295,139 @@ test('Anthropic stream cut mid-way -> the client gets an error, no hang', async 
   assert.ok(err.chunks, `expected the stream to throw, got: ${err.message}`);
   assert.equal(summarizeChunks(err.chunks).content, 'Hello', 'the text delivered before the cut arrived');
 });
+
+test('claude: consecutive same-role messages are merged so roles alternate; several system messages all kept', async () => {
+  await client.chat.completions.create({
+    model: MODEL,
+    messages: [
+      { role: 'system', content: 'Rule A.' },
+      { role: 'system', content: 'Rule B.' },
+      { role: 'user', content: 'one' },
+      { role: 'user', content: [{ type: 'text', text: 'two' }] },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'three' },
+    ],
+  });
+  const b = upstreamCall().body;
+  assertAlternating(b.messages);
+  assert.equal(b.messages.length, 3);
+  const first = anthropicContentText(b.messages[0].content);
+  assert.ok(first.includes('one') && first.includes('two') && first.indexOf('one') < first.indexOf('two'), `merged user turn: ${first}`);
+  assert.equal(anthropicContentText(b.messages[1].content), 'ok');
+  assert.equal(anthropicContentText(b.messages[2].content), 'three');
+  const sys = systemText(b.system);
+  assert.ok(sys.includes('Rule A.') && sys.includes('Rule B.'), `system: ${sys}`);
+});
+
+test('claude: a user message after a tool result stays in the same (user) turn', async () => {
+  await client.chat.completions.create({
+    model: MODEL,
+    messages: [
+      { role: 'user', content: 'Weather in Paris and Rome?' },
+      {
+        role: 'assistant',
+        content: 'Checking both.',
+        tool_calls: [
+          { id: 'toolu_p', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } },
+          { id: 'toolu_r', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Rome"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'toolu_p', content: '18C' },
+      { role: 'tool', tool_call_id: 'toolu_r', content: '25C' },
+      { role: 'user', content: 'Which is warmer?' },
+    ],
+  });
+  const b = upstreamCall().body;
+  assertAlternating(b.messages);
+  assert.equal(b.messages.length, 3);
+  const asst = b.messages[1].content;
+  assert.equal(anthropicContentText(asst), 'Checking both.');
+  assert.deepEqual(asst.filter((x) => x.type === 'tool_use').map((x) => [x.id, x.input.location]), [['toolu_p', 'Paris'], ['toolu_r', 'Rome']]);
+  const last = b.messages[2].content;
+  assert.deepEqual(last.filter((x) => x.type === 'tool_result').map((x) => [x.tool_use_id, anthropicContentText(x.content)]), [['toolu_p', '18C'], ['toolu_r', '25C']]);
+  const results = last.findIndex((x) => x.type === 'tool_result');
+  const text = last.findIndex((x) => x.type === 'text');
+  assert.ok(results >= 0 && text > results, 'tool_result blocks come first, then the user text');
+  assert.equal(last[text].text, 'Which is warmer?');
+});
+
+test('claude stream include_usage when only message_start has input_tokens (raw Anthropic SSE)', async () => {
+  const stream = await client.chat.completions.create({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'hi' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  const chunks = await collectChatStream(stream);
+  const want = fx.anthropicBasicSseSummary;
+  const last = chunks.at(-1);
+  assert.deepEqual(last.choices, []);
+  assert.equal(last.usage.prompt_tokens, want.inputTokens);
+  assert.equal(last.usage.completion_tokens, want.outputTokens);
+  assert.equal(last.usage.total_tokens, want.inputTokens + want.outputTokens);
+});
+
+test('Anthropic `event: error` mid-stream -> the client gets an APIError carrying the message', async () => {
+  const events = fx.sseEvents(fx.anthropicBasicSse).slice(0, 4);
+  const errorEvent = `event: error\ndata: ${JSON.stringify(fx.anthropicErrorBody('overloaded_error', 'Overloaded'))}`;
+  claude.next(reply.sse([...events, errorEvent].join('\n\n') + '\n\n'));
+  const stream = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true });
+  const err = await withTimeout(
+    collectChatStream(stream).then(
+      (chunks) => new Error(`stream ended without error after ${chunks.length} chunks`),
+      (e) => e,
+    ),
+    8000,
+    'stream with an upstream error event',
+  );
+  assert.ok(err.chunks, `expected the stream to throw, got: ${err.message}`);
+  assert.ok(err instanceof APIError, `expected APIError from a data: {"error":...} event, got ${err}`);
+  assert.match(err.message, /Overloaded/);
+  assert.equal(summarizeChunks(err.chunks).content, 'Hello');
+});
+
+test('on_unsupported_param warn (default): a parameter Anthropic lacks is dropped, the request succeeds', async () => {
+  const data = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], logprobs: true, presence_penalty: 0.5 });
+  const b = upstreamCall().body;
+  assert.equal(b.logprobs, undefined);
+  assert.equal(b.presence_penalty, undefined);
+  assert.equal(data.choices[0].message.content, fx.anthropicText(fx.anthropicTextJson));
+});
+
+test('Anthropic refusal (non-stream) -> finish_reason content_filter, schema-valid', async () => {
+  claude.next(reply.json(200, fx.anthropicRefusalJsonText));
+  const data = await client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'something refused' }] });
+  assertValid(S.chatCompletion, data, 'chat.completion');
+  assert.equal(data.choices[0].finish_reason, 'content_filter');
+  assert.ok(!data.choices[0].message.content, 'no text content');
+  assert.equal(data.usage.prompt_tokens, fx.anthropicRefusalJson.usage.input_tokens);
+  assert.equal(data.usage.completion_tokens, fx.anthropicRefusalJson.usage.output_tokens);
+});
+
+test('Anthropic refusal (stream, no content blocks at all) -> chunks end with content_filter and usage', async () => {
+  claude.next(reply.sse(fx.anthropicRefusalSse));
+  const stream = await client.chat.completions.create({
+    model: MODEL,
+    messages: [{ role: 'user', content: 'something refused' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  const chunks = await collectChatStream(stream);
+  const got = summarizeChunks(chunks);
+  assert.equal(got.content, '');
+  assert.equal(got.finishReason, 'content_filter');
+  assert.equal(got.usages.length, 1);
+  assert.equal(chunks.at(-1).usage.prompt_tokens, fx.anthropicRefusalJson.usage.input_tokens);
+  assert.equal(chunks.at(-1).usage.completion_tokens, fx.anthropicRefusalJson.usage.output_tokens);
+});
+
+test('Anthropic 529 on a stream request (before any byte) -> APIError 529, not an SSE body', async () => {
+  claude.next(reply.anthropicError(529, 'overloaded_error', 'Overloaded'));
+  await assert.rejects(client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true }), (err) => {
+    assert.ok(err instanceof APIError, `expected APIError, got ${err}`);
+    assert.equal(err.status, 529);
+    assert.match(err.message, /Overloaded/);
+    return true;
+  });
+  assert.equal(claude.calls().length, 1);
+});

@@ -113,3 +113,16 @@ test('stream routed to anthropic by alias', async () => {
   assert.equal(claude.calls()[0].body.model, 'claude-3-5-haiku-latest');
   assert.equal(oai.calls().length, 0);
 });
+
+test('alias on the passthrough provider: only `model` is rewritten, every other field reaches the upstream unchanged', async () => {
+  const request = {
+    model: 'fast',
+    messages: [{ role: 'user', content: 'Hello' }],
+    seed: 7,
+    logit_bias: { 50256: -100 },
+    future_flag: [true, { deep: null }],
+  };
+  await client.chat.completions.create(request);
+  assert.equal(oai.calls().length, 1);
+  assert.deepEqual(oai.calls()[0].body, { ...request, model: 'gpt-4o-mini' });
+});

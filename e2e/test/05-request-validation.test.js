@@ -104,3 +104,36 @@ test('unknown route -> 404 in the OpenAI error shape', async () => {
   assertOpenAiError(r.json);
   assert.equal(oai.calls().length, 0);
 });
+
+test('chunked body (no content-length) over 10 MiB -> 413, no upstream call', async () => {
+  const r = await new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: gw.port, path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+      res.on('error', () => resolve({ status: res.statusCode, text }));
+    });
+    req.setTimeout(15_000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.write('{"model":"gpt-4o-mini","messages":[{"role":"user","content":"');
+    const mb = Buffer.alloc(1024 * 1024, 'a');
+    let sent = 0;
+    const pump = () => {
+      while (sent < 11) {
+        sent++;
+        if (!req.write(mb)) return req.once('drain', pump);
+      }
+      req.end('"}]}');
+    };
+    pump();
+  });
+  assert.equal(r.status, 413, r.text.slice(0, 300));
+  assert.equal(oai.calls().length, 0);
+});
+
+test('GET on a POST route -> 405', async () => {
+  const r = await gw.fetch('/v1/chat/completions');
+  await r.arrayBuffer();
+  assert.equal(r.status, 405);
+});

@@ -223,10 +223,10 @@ final class LiteLlmConfig {
       } else if (model.indexOf('/') > 0) {
         prefix = model.substring(0, model.indexOf('/'));
         modelId = model.substring(model.indexOf('/') + 1);
-      } else if (ProviderType.OPENAI.servesByDefault(model)) {
+      } else if (ProviderType.OPENAI.servesByDefault(model, false)) {
         prefix = "openai";
         modelId = model;
-      } else if (ProviderType.ANTHROPIC.servesByDefault(model)) {
+      } else if (ProviderType.ANTHROPIC.servesByDefault(model, false)) {
         prefix = "anthropic";
         modelId = model;
       } else {
@@ -314,6 +314,8 @@ final class LiteLlmConfig {
         target.putArray("models").add("*");
       } else {
         target.putObject("model_map").put(modelName, modelId);
+        // A deployment serves its own model only, as in LiteLLM, not its provider's whole family.
+        provider.putArray("models").add(modelId);
       }
       if (maxRetries != null) {
         target.putObject("retry").put("attempts", maxRetries + 1);
@@ -453,10 +455,8 @@ final class LiteLlmConfig {
         atEnd.add(f.primary());
         for (Deployment d : group) {
           ObjectNode t = d.target().deepCopy();
-          ObjectNode map = t.putObject("model_map").put(f.primary(), d.modelId());
-          if (d.type().servesByDefault(f.group())) {
-            map.put(f.group(), d.modelId());  // eligible for its own group anyway: send the real model id
-          }
+          // Only the fallback route: the deployment's provider lists its model, so the copy serves nothing else.
+          t.putObject("model_map").put(f.primary(), d.modelId());
           add(targets, t, f.path());
         }
       }

@@ -47,11 +47,12 @@ public enum ProviderType {
   }
 
   /**
-   * Whether a provider of this type serves {@code model} that its config does not list. A type with
-   * model families serves those; a type without serves anything, unless the config lists its models.
+   * Whether a provider of this type serves {@code model} by default: a config that lists the provider's
+   * models replaces the default; otherwise a type with model families serves those, and a type without
+   * serves anything.
    */
   public boolean servesByDefault(String model, boolean configListsModels) {
-    return modelFamilies == null ? !configListsModels : modelFamilies.matcher(model).find();
+    return !configListsModels && (modelFamilies == null || modelFamilies.matcher(model).find());
   }
 
   public boolean needsApiKey() {
