@@ -105,7 +105,7 @@ public final class Main {
     }
     String host = options.host != null ? options.host : config.server().host();
     GatewayConfig effective = new GatewayConfig(
-        new GatewayConfig.Server(host, port, config.server().maxBodyBytes()),
+        config.server().withListener(host, port),
         config.providers(), config.strategy(), config.targets(), config.aliases(), config.plugins(),
         config.onUnsupportedParam());
     Logger log = LoggerFactory.getLogger(Main.class);

@@ -51,7 +51,7 @@ public final class ConfigLoader {
 
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility");
-  private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes");
+  private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops");
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models");
   private static final Set<String> STRATEGY_KEYS = Set.of("mode");
@@ -204,14 +204,16 @@ public final class ConfigLoader {
       int port = 8080;
       String host = "0.0.0.0";
       long maxBody = Server.DEFAULT_MAX_BODY_BYTES;
+      int eventLoops = Server.DEFAULT_EVENT_LOOPS;
       if (r.isObject(node, "server")) {
         r.onlyKeys(node, "server", SERVER_KEYS);
         port = r.integer(node, "port", "server", port, 0, 65535);
         String h = r.string(node, "host", "server", false);
         host = h == null ? host : h;
         maxBody = r.integer(node, "max_body_bytes", "server", (int) maxBody, 1024, Integer.MAX_VALUE);
+        eventLoops = r.integer(node, "event_loops", "server", eventLoops, 1, 1024);
       }
-      return new Server(host, port, maxBody);
+      return new Server(host, port, maxBody, eventLoops);
     }
 
     List<Provider> providers(ObjectNode root) {

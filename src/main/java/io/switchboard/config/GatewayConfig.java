@@ -24,8 +24,14 @@ public record GatewayConfig(
     plugins = List.copyOf(plugins);
   }
 
-  public record Server(String host, int port, long maxBodyBytes) {
+  /** {@code eventLoops}: one server instance per loop; the default is Vert.x's, twice the cores. */
+  public record Server(String host, int port, long maxBodyBytes, int eventLoops) {
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    public static final int DEFAULT_EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+
+    public Server withListener(String host, int port) {
+      return new Server(host, port, maxBodyBytes, eventLoops);
+    }
   }
 
   /**

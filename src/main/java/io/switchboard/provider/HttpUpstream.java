@@ -11,8 +11,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,30 +28,50 @@ import java.util.concurrent.TimeoutException;
 public final class HttpUpstream {
   private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+  // Header names and constant values made once: Vert.x then skips validating and re-encoding them.
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
+  private static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
+
   private final Vertx vertx;
   private final HttpClient client;
   private final GatewayConfig.Provider config;
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+  private final String basePath;
 
   public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
+    // The base URL was validated at load time; it is split once here, not parsed on every request.
+    URI uri = URI.create(config.baseUrl());
+    this.ssl = "https".equals(uri.getScheme());
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+    this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
   }
 
   /** Headers every call carries: JSON in, the configured extra headers. Auth is the provider's to add. */
   public MultiMap baseHeaders(boolean stream) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    headers.set("content-type", "application/json");
-    headers.set("accept", stream ? "text/event-stream" : "application/json");
+    MultiMap headers = HttpHeaders.headers();
+    headers.set(CONTENT_TYPE, JSON);
+    headers.set(ACCEPT, stream ? EVENT_STREAM : JSON);
     config.headers().forEach(headers::set);
     return headers;
   }
 
-  public Future<UpstreamResponse> post(String url, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec) {
+  /** POSTs to {@code path} under the provider's base URL. */
+  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec) {
     Duration timeout = config.timeout();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
-        .setAbsoluteURI(url)
+        .setHost(host)
+        .setPort(port)
+        .setSsl(ssl)
+        .setURI(basePath + path)
         .setHeaders(headers)
         .setConnectTimeout(Math.min(timeout.toMillis(), MAX_CONNECT_TIMEOUT.toMillis()))
         .setIdleTimeout(timeout.toMillis());

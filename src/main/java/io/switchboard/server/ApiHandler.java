@@ -20,6 +20,7 @@ import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -56,7 +57,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     String requestId = requestId(request.getHeader("x-request-id"));
-    response.putHeader("x-request-id", requestId);
+    response.putHeader(Headers.REQUEST_ID, requestId);
     String path = normalize(request.path());
     HttpMethod method = request.method();
     switch (path) {
@@ -225,7 +226,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     MultiMap headers = response.headers();
     routingHeaders(headers, outcome.served(), outcome.attempts());
     if (upstream.upstreamRequestId() != null) {
-      headers.set("x-switchboard-upstream-request-id", upstream.upstreamRequestId());
+      headers.set(Headers.UPSTREAM_REQUEST_ID, upstream.upstreamRequestId());
     }
     switch (upstream) {
       case UpstreamResponse.Complete c -> json(response, 200, c.body());
@@ -279,10 +280,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   }
 
   private static void routingHeaders(MultiMap headers, Candidate served, int attempts) {
-    headers.set("x-switchboard-provider", served.provider().type().configName());
-    headers.set("x-switchboard-target", served.provider().key());
-    headers.set("x-switchboard-model", served.upstreamModel());
-    headers.set("x-switchboard-attempts", Integer.toString(attempts));
+    headers.set(Headers.PROVIDER, served.provider().type().configName());
+    headers.set(Headers.TARGET, served.provider().key());
+    headers.set(Headers.MODEL, served.upstreamModel());
+    headers.set(Headers.ATTEMPTS, Integer.toString(attempts));
   }
 
   private void model(HttpServerResponse response, String id) {
@@ -352,7 +353,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     if (response.ended() || response.closed()) {
       return;
     }
-    response.setStatusCode(status).putHeader("content-type", "application/json").end(body);
+    response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Headers.JSON).end(body);
   }
 
   private static String describe(Throwable t) {

@@ -34,7 +34,8 @@ public final class GatewayServer {
 
   /** Starts on the config's host and port (port 0 picks a free one; see {@link #port()}). */
   public static Future<GatewayServer> start(GatewayConfig config) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(config.server().eventLoops()));
     return start(vertx, true, config);
   }
 
@@ -44,7 +45,7 @@ public final class GatewayServer {
 
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
     GatewayServer server = new GatewayServer(vertx, ownsVertx);
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int instances = config.server().eventLoops();
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
     Future<String> deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
         new DeploymentOptions().setInstances(instances));

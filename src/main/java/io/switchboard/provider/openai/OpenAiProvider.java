@@ -17,6 +17,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * OpenAI and every OpenAI-compatible server: a passthrough. The client's bytes go upstream unchanged
@@ -27,11 +28,14 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
   private final GatewayConfig.Provider config;
   private final HttpUpstream http;
   private final ResponseCodec codec;
+  private final CharSequence authorization;
 
   public OpenAiProvider(GatewayConfig.Provider config, Vertx vertx, HttpClient client) {
     this.config = config;
     this.http = new HttpUpstream(vertx, client, config);
     this.codec = new Codec(config);
+    this.authorization = config.apiKey().isEmpty() ? null
+        : HttpHeaders.createOptimized("Bearer " + config.apiKey().value());
   }
 
   @Override
@@ -56,10 +60,10 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
 
   private Future<UpstreamResponse> send(String path, UpstreamRequest request) {
     MultiMap headers = http.baseHeaders(request.stream());
-    if (!config.apiKey().isEmpty()) {
-      headers.set("authorization", "Bearer " + config.apiKey().value());
+    if (authorization != null) {
+      headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
-    return http.post(config.baseUrl() + path, headers, request.passthroughBytes(), request.stream(), codec);
+    return http.post(path, headers, request.passthroughBytes(), request.stream(), codec);
   }
 
   private record Codec(GatewayConfig.Provider config) implements ResponseCodec {
