@@ -304,6 +304,12 @@ public final class ConfigLoader {
       if (type == ProviderType.OPENAI_COMPATIBLE && baseUrl == null && !node.has("base_url")) {
         r.problem(path + ".base_url", "is required for provider openai-compatible");
       }
+      if (type != null && baseUrl == null && !node.has("base_url") && type.envPrefix() != null
+          && !env.getOrDefault(type.envPrefix() + "_BASE_URL", "").isBlank()) {
+        // As the providers' own SDKs do: OPENAI_BASE_URL and the like stand in for an absent base_url.
+        baseUrl = checkUrl(env.get(type.envPrefix() + "_BASE_URL"), path + ".base_url (from " + type.envPrefix()
+            + "_BASE_URL)");
+      }
       if (type != null && baseUrl == null) {
         baseUrl = type.defaultBaseUrl();
       }
@@ -318,9 +324,11 @@ public final class ConfigLoader {
 
     String baseUrl(JsonNode node, String path) {
       String raw = r.string(node, "base_url", path, false);
-      if (raw == null || raw.isBlank()) {
-        return null;
-      }
+      return raw == null || raw.isBlank() ? null : checkUrl(raw, path + ".base_url");
+    }
+
+    /** A base URL without its trailing slashes, or null after recording why it is unusable. */
+    String checkUrl(String raw, String where) {
       String url = raw.strip();
       while (url.endsWith("/")) {
         url = url.substring(0, url.length() - 1);
@@ -329,15 +337,15 @@ public final class ConfigLoader {
         URI uri = new URI(url);
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          r.problem(path + ".base_url", "\"" + raw + "\" is not an http(s) URL with a host");
+          r.problem(where, "\"" + raw + "\" is not an http(s) URL with a host");
           return null;
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-          r.problem(path + ".base_url", "\"" + raw + "\" must not have a query or fragment");
+          r.problem(where, "\"" + raw + "\" must not have a query or fragment");
           return null;
         }
       } catch (Exception e) {
-        r.problem(path + ".base_url", "\"" + raw + "\" is not a valid URL");
+        r.problem(where, "\"" + raw + "\" is not a valid URL");
         return null;
       }
       return url;
@@ -351,8 +359,7 @@ public final class ConfigLoader {
           continue;
         }
         String baseUrl = env.getOrDefault(type.envPrefix() + "_BASE_URL", "");
-        ObjectNode synthetic = YAML.createObjectNode().put("base_url", baseUrl);
-        String resolved = baseUrl.isBlank() ? type.defaultBaseUrl() : baseUrl(synthetic, type.envPrefix() + "_BASE_URL");
+        String resolved = baseUrl.isBlank() ? type.defaultBaseUrl() : checkUrl(baseUrl, type.envPrefix() + "_BASE_URL");
         if (resolved != null) {
           out.add(new Provider(type.configName(), type, new Secret(key), resolved, Map.of(),
               Provider.DEFAULT_TIMEOUT, List.of()));

@@ -166,6 +166,13 @@ public final class HttpUpstream {
         });
         return;
       }
+      String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
+      if (contentType != null && contentType.startsWith("application/json")) {
+        // A server that ignored stream=true: not a stream, and not to be relayed as one.
+        response.body().onComplete(ar -> fail(UpstreamException.protocol(config.key(),
+            "expected an event stream, got application/json")));
+        return;
+      }
       awaitFirstChunk(response, upstreamId);
     }
 

@@ -75,6 +75,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void baseUrlVariablesStandInForAnAbsentBaseUrl() {
+    String yaml = """
+        providers:
+          - {key: o, provider: openai, api_key: k}
+          - {key: a, provider: anthropic, api_key: k, base_url: "https://proxy.example.com/anthropic"}
+        """;
+    GatewayConfig config = ConfigLoader.parse(yaml, Map.of("OPENAI_BASE_URL", "http://127.0.0.1:1/v1/",
+        "ANTHROPIC_BASE_URL", "http://ignored.example.com"));
+    assertThat(config.providers().get(0).baseUrl()).isEqualTo("http://127.0.0.1:1/v1");
+    assertThat(config.providers().get(1).baseUrl()).isEqualTo("https://proxy.example.com/anthropic");
+    assertThat(problems(yaml, Map.of("OPENAI_BASE_URL", "localhost:1"))).containsExactly(
+        "providers[0].base_url (from OPENAI_BASE_URL): \"localhost:1\" is not an http(s) URL with a host");
+  }
+
+  @Test
   void jsonConfigsAreAccepted() {
     GatewayConfig config = ConfigLoader.parse("""
         {"providers": [{"key": "m", "provider": "mock"}], "strategy": {"mode": "single"},

@@ -247,6 +247,23 @@ class GatewayOpenAiJavaE2eTest {
   }
 
   @Test
+  void aStreamAnsweredWithPlainJsonFailsOverBeforeTheFirstByte() {
+    openai.then(json(200, resource(OPENAI_TEXT)));  // a server that ignored stream=true
+    anthropic.then(MockUpstream.sse(MockUpstream.rawEvents(resource(ANTHROPIC_STREAM))));
+
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+        chat("gpt-4o-fallback").build())) {
+      stream.stream().forEach(chunks::add);
+    }
+    String text = chunks.stream().flatMap(c -> c.choices().stream())
+        .map(c -> c.delta().content().orElse("")).collect(Collectors.joining());
+    assertThat(text).isEqualTo("Hello there!");
+    assertThat(openai.received()).hasSize(1);
+    assertThat(anthropic.received()).hasSize(1);
+  }
+
+  @Test
   void retryAfterIsHonoured() {
     openai.then(MockUpstream.withHeader("retry-after", "1",
         json(429, "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}")));
