@@ -1,49 +1,25 @@
 package io.switchboard.provider;
 
 import io.vertx.core.Future;
+import java.util.function.BiFunction;
 
 /** The OpenAI operations the gateway routes, each tied to the capability a provider needs for it. */
 public enum Operation {
-  CHAT("chat.completions", "messages") {
-    @Override
-    public boolean supportedBy(Provider p) {
-      return p instanceof ChatProvider;
-    }
-
-    @Override
-    public Future<UpstreamResponse> call(Provider p, UpstreamRequest r) {
-      return ((ChatProvider) p).chat(r);
-    }
-  },
-  COMPLETIONS("completions", "prompt") {
-    @Override
-    public boolean supportedBy(Provider p) {
-      return p instanceof CompletionProvider;
-    }
-
-    @Override
-    public Future<UpstreamResponse> call(Provider p, UpstreamRequest r) {
-      return ((CompletionProvider) p).completions(r);
-    }
-  },
-  EMBEDDINGS("embeddings", "input") {
-    @Override
-    public boolean supportedBy(Provider p) {
-      return p instanceof EmbeddingProvider;
-    }
-
-    @Override
-    public Future<UpstreamResponse> call(Provider p, UpstreamRequest r) {
-      return ((EmbeddingProvider) p).embeddings(r);
-    }
-  };
+  CHAT("chat.completions", "messages", ChatProvider.class, (p, r) -> ((ChatProvider) p).chat(r)),
+  COMPLETIONS("completions", "prompt", CompletionProvider.class, (p, r) -> ((CompletionProvider) p).completions(r)),
+  EMBEDDINGS("embeddings", "input", EmbeddingProvider.class, (p, r) -> ((EmbeddingProvider) p).embeddings(r));
 
   private final String label;
   private final String requiredField;
+  private final Class<? extends Provider> capability;
+  private final BiFunction<Provider, UpstreamRequest, Future<UpstreamResponse>> invoker;
 
-  Operation(String label, String requiredField) {
+  Operation(String label, String requiredField, Class<? extends Provider> capability,
+      BiFunction<Provider, UpstreamRequest, Future<UpstreamResponse>> invoker) {
     this.label = label;
     this.requiredField = requiredField;
+    this.capability = capability;
+    this.invoker = invoker;
   }
 
   public String label() {
@@ -55,7 +31,12 @@ public enum Operation {
     return requiredField;
   }
 
-  public abstract boolean supportedBy(Provider p);
+  public boolean supportedBy(Provider p) {
+    return capability.isInstance(p);
+  }
 
-  public abstract Future<UpstreamResponse> call(Provider p, UpstreamRequest r);
+  /** Calls the provider; only for a provider that {@link #supportedBy supports} this operation. */
+  public Future<UpstreamResponse> call(Provider p, UpstreamRequest r) {
+    return invoker.apply(p, r);
+  }
 }

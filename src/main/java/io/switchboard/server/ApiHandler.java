@@ -45,12 +45,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
   private final Gateway gateway;
   private final long maxBodyBytes;
+  private final ObjectNode models;
   private final Buffer modelList;
 
   ApiHandler(Gateway gateway) {
     this.gateway = gateway;
     this.maxBodyBytes = gateway.config().server().maxBodyBytes();
-    this.modelList = Json.buffer(modelList(gateway));
+    this.models = modelList(gateway);
+    this.modelList = Json.buffer(models);
   }
 
   @Override
@@ -287,17 +289,13 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   }
 
   private void model(HttpServerResponse response, String id) {
-    for (JsonNode m : modelListData()) {
+    for (JsonNode m : models.get("data")) {
       if (m.path("id").asText().equals(id)) {
         json(response, 200, Json.buffer(m));
         return;
       }
     }
     error(response, ApiException.modelNotFound(id));
-  }
-
-  private ArrayNode modelListData() {
-    return (ArrayNode) Json.parseOrNull(modelList).get("data");
   }
 
   private static ObjectNode modelList(Gateway gateway) {
