@@ -55,7 +55,7 @@ public final class ConfigLoader {
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models");
   private static final Set<String> STRATEGY_KEYS = Set.of("mode");
-  private static final Set<String> TARGET_KEYS = Set.of("virtual_key", "weight", "retry", "models", "model_map");
+  private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map");
   private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
       "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
   private static final Set<String> PLUGIN_KEYS = Set.of("name", "type", "stage", "enabled", "config");
@@ -184,7 +184,7 @@ public final class ConfigLoader {
       if (root.get("targets") == null) {
         // No targets block: every provider is a target, in the order given.
         for (Provider p : providers) {
-          targets.add(new Target(p.key(), 1, Retry.NONE, List.of(), Map.of()));
+          targets.add(new Target(p.key(), p.key(), 1, Retry.NONE, List.of(), Map.of()));
         }
       }
       if (mode == null) {
@@ -414,13 +414,39 @@ public final class ConfigLoader {
           r.problem(path + ".virtual_key", "\"" + vk + "\" names no provider (expected one of: "
               + String.join(", ", providers.stream().map(Provider::key).toList()) + ")");
         }
+        String name = r.string(node, "name", path, false);
+        if (name != null && !PROVIDER_KEY.matcher(name).matches()) {
+          r.problem(path + ".name", "\"" + name + "\" is not a valid name (expected: letters, digits, '_', '.', '-')");
+        }
         int weight = r.integer(node, "weight", path, 1, 0, 1_000_000);
         Retry retry = retry(node.get("retry"), path + ".retry");
         List<String> models = r.stringList(node, "models", path);
         Map<String, String> modelMap = r.stringMap(node, "model_map", path);
         if (vk != null) {
-          out.add(new Target(vk, weight, retry, models, modelMap));
+          out.add(new Target(name, vk, weight, retry, models, modelMap));
         }
+      }
+      return withIds(out);
+    }
+
+    /** Named targets keep their name; the others take their provider key, numbered when it repeats. */
+    List<Target> withIds(List<Target> targets) {
+      Map<String, Integer> uses = new HashMap<>();
+      targets.forEach(t -> uses.merge(t.id() != null ? t.id() : t.virtualKey(), 1, Integer::sum));
+      Map<String, Integer> seen = new HashMap<>();
+      List<Target> out = new ArrayList<>(targets.size());
+      for (int i = 0; i < targets.size(); i++) {
+        Target t = targets.get(i);
+        String id = t.id();
+        if (id != null) {
+          if (uses.get(id) > 1 && seen.merge(id, 1, Integer::sum) == 1) {
+            r.problem("targets[" + i + "].name", "\"" + id + "\" names more than one target (expected: unique names)");
+          }
+        } else {
+          id = uses.get(t.virtualKey()) > 1 ? t.virtualKey() + "#" + seen.merge(t.virtualKey(), 1, Integer::sum)
+              : t.virtualKey();
+        }
+        out.add(new Target(id, t.virtualKey(), t.weight(), t.retry(), t.models(), t.modelMap()));
       }
       return out;
     }

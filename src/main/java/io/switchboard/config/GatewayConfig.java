@@ -56,8 +56,12 @@ public record GatewayConfig(
 
   public record Strategy(StrategyMode mode) {}
 
+  /**
+   * {@code id} names the target in headers, logs and routing state: its {@code name} when the config gives
+   * one, else its provider key, made unique with {@code #n} when several targets share a provider.
+   */
   public record Target(
-      String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap) {
+      String id, String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap) {
     public Target {
       models = List.copyOf(models);
       modelMap = Map.copyOf(modelMap);

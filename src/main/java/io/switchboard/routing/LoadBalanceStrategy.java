@@ -2,7 +2,6 @@ package io.switchboard.routing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
  * Weighted random: the first target is drawn by weight, and the rest follow in a weighted random order
@@ -10,7 +9,7 @@ import java.util.random.RandomGenerator;
  */
 final class LoadBalanceStrategy implements RoutingStrategy {
   @Override
-  public List<Candidate> order(List<Candidate> eligible, RandomGenerator random) {
+  public List<Candidate> order(List<Candidate> eligible, RoutingContext context) {
     if (eligible.size() <= 1) {
       return eligible;
     }
@@ -25,7 +24,7 @@ final class LoadBalanceStrategy implements RoutingStrategy {
         out.addAll(pool);  // standbys, in configured order
         break;
       }
-      long pick = random.nextLong(total);
+      long pick = context.random().nextLong(total);
       for (int i = 0; i < pool.size(); i++) {
         pick -= pool.get(i).target().weight();
         if (pick < 0) {

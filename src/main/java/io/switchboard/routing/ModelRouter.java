@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * Decides which targets can serve a model, and in what order they are tried. A target serves a model
@@ -38,9 +37,12 @@ public final class ModelRouter {
     return at;
   }
 
-  /** The candidates for one request, in the order to try them; throws a 404 or 400 ApiException when none. */
-  public List<Candidate> route(String requestedModel, Operation operation, RandomGenerator random) {
-    String model = resolveAlias(requestedModel);
+  /**
+   * The candidates for one request, in the order to try them; throws a 404 or 400 ApiException when none.
+   * {@code context.request().model()} is the model after aliases ({@link #resolveAlias}).
+   */
+  public List<Candidate> route(String requestedModel, Operation operation, RoutingContext context) {
+    String model = context.request().model();
     List<Candidate> serving = addressed(model);
     if (serving.isEmpty()) {
       serving = byModel(model);
@@ -58,7 +60,7 @@ public final class ModelRouter {
       throw new ApiException(400, "invalid_request_error", "unsupported_operation", "model",
           "The model `" + requestedModel + "` does not support " + operation.label() + " on any configured provider.");
     }
-    return strategy.order(eligible, random);
+    return strategy.order(eligible, context);
   }
 
   /** {@code provider/model}: the prefix names a provider key or type; the rest is sent as the model. */

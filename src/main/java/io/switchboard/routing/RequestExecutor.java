@@ -26,10 +26,12 @@ public final class RequestExecutor {
 
   private final Vertx vertx;
   private final RandomGenerator random;
+  private final TargetStats stats;
 
-  public RequestExecutor(Vertx vertx, RandomGenerator random) {
+  public RequestExecutor(Vertx vertx, RandomGenerator random, TargetStats stats) {
     this.vertx = vertx;
     this.random = random;
+    this.stats = stats;
   }
 
   /** The answer, the candidate that gave it, and how many upstream attempts it took in all. */
@@ -94,6 +96,8 @@ public final class RequestExecutor {
     void attempt(int index, int tryNumber) {
       Candidate candidate = plan.get(index);
       attempts++;
+      long started = System.nanoTime();
+      stats.started(candidate.target());
       Future<UpstreamResponse> call;
       try {
         call = operation.call(candidate.provider(), requestFor.apply(candidate));
@@ -101,6 +105,8 @@ public final class RequestExecutor {
         call = Future.failedFuture(e);  // a translation that refused the request
       }
       call.onComplete(ar -> {
+        // A stream's latency is its time to first byte: the response completes when the first chunk is in.
+        stats.finished(candidate.target(), candidate.upstreamModel(), System.nanoTime() - started, ar.succeeded());
         if (ar.succeeded()) {
           promise.complete(new Outcome(ar.result(), candidate, attempts));
         } else if (ar.cause() instanceof UpstreamException failure) {

@@ -1,12 +1,11 @@
 package io.switchboard.routing;
 
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
  * Policy: the order in which the eligible candidates are tried. A pure function of its inputs, so each
  * strategy is tested without a server; the mechanism that tries them is {@link RequestExecutor}.
  */
 public interface RoutingStrategy {
-  List<Candidate> order(List<Candidate> eligible, RandomGenerator random);
+  List<Candidate> order(List<Candidate> eligible, RoutingContext context);
 }

@@ -1,12 +1,11 @@
 package io.switchboard.routing;
 
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /** The first eligible target only; its own retries still apply, but nothing fails over. */
 final class SingleStrategy implements RoutingStrategy {
   @Override
-  public List<Candidate> order(List<Candidate> eligible, RandomGenerator random) {
+  public List<Candidate> order(List<Candidate> eligible, RoutingContext context) {
     return eligible.isEmpty() ? eligible : List.of(eligible.getFirst());
   }
 }

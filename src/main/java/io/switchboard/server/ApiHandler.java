@@ -13,6 +13,8 @@ import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.Candidate;
+import io.switchboard.routing.RequestFacts;
+import io.switchboard.routing.RoutingContext;
 import io.switchboard.routing.RequestExecutor.Exhausted;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.stream.SseEncoder;
@@ -147,7 +149,12 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     boolean stream = body.path("stream").asBoolean(false);
     List<Candidate> plan;
     try {
-      plan = gateway.router().route(model, operation, ThreadLocalRandom.current());
+      RequestFacts facts = new RequestFacts(model, gateway.router().resolveAlias(model), stream,
+          body.path("tools").isArray() && !body.path("tools").isEmpty(),
+          body.path("user").isTextual() ? body.path("user").asText() : null,
+          metadata(request.getHeader(Headers.METADATA)), body);
+      plan = gateway.router().route(model, operation,
+          new RoutingContext(facts, gateway.stats(), ThreadLocalRandom.current()));
     } catch (ApiException e) {
       error(response, e);
       return;
@@ -164,6 +171,22 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             fail(response, ar.cause(), requestId);
           }
         });
+  }
+
+  /** The {@code x-switchboard-metadata} header: a JSON object of strings, for routing conditions. */
+  static Map<String, String> metadata(String header) {
+    if (header == null || header.isBlank()) {
+      return Map.of();
+    }
+    JsonNode node = Json.parseOrNull(Buffer.buffer(header));
+    if (node == null || !node.isObject()) {
+      throw ApiException.invalidRequest(null, "invalid_metadata",
+          "The x-switchboard-metadata header must be a JSON object.");
+    }
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
+        : e.getValue().toString()));
+    return out;
   }
 
   /** Parses and checks what every operation needs; anything else is the upstream's to judge. */
@@ -283,7 +306,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
   private static void routingHeaders(MultiMap headers, Candidate served, int attempts) {
     headers.set(Headers.PROVIDER, served.provider().type().configName());
-    headers.set(Headers.TARGET, served.provider().key());
+    headers.set(Headers.TARGET, served.target().id());
     headers.set(Headers.MODEL, served.upstreamModel());
     headers.set(Headers.ATTEMPTS, Integer.toString(attempts));
   }

@@ -1,6 +1,8 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.routing.LocalTargetStats;
+import io.switchboard.routing.TargetStats;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,8 +48,9 @@ public final class GatewayServer {
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
     GatewayServer server = new GatewayServer(vertx, ownsVertx);
     int instances = config.server().eventLoops();
+    TargetStats stats = new LocalTargetStats();
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
-    Future<String> deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort),
+    Future<String> deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort, stats),
         new DeploymentOptions().setInstances(instances));
     return deployed
         .map(id -> {
@@ -86,11 +89,13 @@ public final class GatewayServer {
   private static final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final int[] port;  // shared by the instances, fixed before they start
+    private final TargetStats stats;
     private HttpClient client;
 
-    GatewayVerticle(GatewayConfig config, int[] port) {
+    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats) {
       this.config = config;
       this.port = port;
+      this.stats = stats;
     }
 
     @Override
@@ -101,7 +106,7 @@ public final class GatewayServer {
               .setVerifyHost(true)
               .setKeepAliveTimeout(60),
           new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
-      Gateway gateway = Gateway.create(config, vertx, client);
+      Gateway gateway = Gateway.create(config, vertx, client, stats);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
           .setPort(port[0])

@@ -10,6 +10,7 @@ final class Headers {
   static final CharSequence MODEL = HttpHeaders.createOptimized("x-switchboard-model");
   static final CharSequence ATTEMPTS = HttpHeaders.createOptimized("x-switchboard-attempts");
   static final CharSequence UPSTREAM_REQUEST_ID = HttpHeaders.createOptimized("x-switchboard-upstream-request-id");
+  static final String METADATA = "x-switchboard-metadata";
   static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private Headers() {}

@@ -462,7 +462,10 @@ class LiteLlmConfigTest {
       });
     }
     ModelRouter router = new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
-    return router.route(model, Operation.CHAT, RandomGenerator.of("L64X128MixRandom")).stream()
+    io.switchboard.routing.RequestFacts facts = io.switchboard.routing.RequestFacts.of(model, router.resolveAlias(model),
+        io.switchboard.api.Json.object().put("model", model));
+    return router.route(model, Operation.CHAT, new io.switchboard.routing.RoutingContext(facts,
+        new io.switchboard.routing.LocalTargetStats(), RandomGenerator.of("L64X128MixRandom"))).stream()
         .map((Candidate c) -> c.provider().key() + " -> " + c.upstreamModel())
         .toList();
   }

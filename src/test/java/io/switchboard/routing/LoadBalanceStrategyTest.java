@@ -11,7 +11,12 @@ import org.junit.jupiter.api.Test;
 
 class LoadBalanceStrategyTest {
   static Candidate candidate(String key, int weight) {
-    return new Candidate(new GatewayConfig.Target(key, weight, GatewayConfig.Retry.NONE, List.of(), Map.of()), null, "m");
+    return new Candidate(new GatewayConfig.Target(key, key, weight, GatewayConfig.Retry.NONE, List.of(), Map.of()), null, "m");
+  }
+
+  static RoutingContext context(Random random) {
+    return new RoutingContext(RequestFacts.of("m", "m", io.switchboard.api.Json.object().put("model", "m")),
+        new LocalTargetStats(), random);
   }
 
   @Test
@@ -21,7 +26,7 @@ class LoadBalanceStrategyTest {
     Random random = new Random(42);
     int draws = 40_000;
     for (int i = 0; i < draws; i++) {
-      List<Candidate> order = new LoadBalanceStrategy().order(eligible, random);
+      List<Candidate> order = new LoadBalanceStrategy().order(eligible, context(random));
       assertThat(order).hasSize(3).doesNotHaveDuplicates();
       assertThat(order.getLast().target().virtualKey()).isEqualTo("c");  // weight 0 is a standby
       first.merge(order.getFirst().target().virtualKey(), 1, Integer::sum);
@@ -34,8 +39,8 @@ class LoadBalanceStrategyTest {
   @Test
   void fallbackKeepsOrderAndSingleKeepsOne() {
     List<Candidate> eligible = List.of(candidate("a", 1), candidate("b", 1));
-    assertThat(new FallbackStrategy().order(eligible, new Random())).isEqualTo(eligible);
-    assertThat(new SingleStrategy().order(eligible, new Random())).containsExactly(eligible.getFirst());
-    assertThat(new SingleStrategy().order(List.of(), new Random())).isEmpty();
+    assertThat(new FallbackStrategy().order(eligible, context(new Random()))).isEqualTo(eligible);
+    assertThat(new SingleStrategy().order(eligible, context(new Random()))).containsExactly(eligible.getFirst());
+    assertThat(new SingleStrategy().order(List.of(), context(new Random()))).isEmpty();
   }
 }

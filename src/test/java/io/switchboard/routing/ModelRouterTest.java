@@ -40,7 +40,9 @@ class ModelRouterTest {
   }
 
   static List<String> route(ModelRouter router, String model, Operation op) {
-    return router.route(model, op, new Random(1)).stream()
+    RequestFacts facts = new RequestFacts(model, router.resolveAlias(model), false, false, null, Map.of(),
+        io.switchboard.api.Json.object().put("model", model));
+    return router.route(model, op, new RoutingContext(facts, new LocalTargetStats(), new Random(1))).stream()
         .map(c -> c.provider().key() + ":" + c.upstreamModel()).toList();
   }
 
