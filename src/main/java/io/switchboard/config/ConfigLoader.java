@@ -54,7 +54,7 @@ public final class ConfigLoader {
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops");
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models");
-  private static final Set<String> STRATEGY_KEYS = Set.of("mode");
+  private static final Set<String> STRATEGY_KEYS = Set.of("mode", "failover_on_status_codes");
   private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map");
   private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
       "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
@@ -180,6 +180,9 @@ public final class ConfigLoader {
       Server server = server(root.get("server"));
       List<Provider> providers = providers(root);
       StrategyMode mode = strategy(root.get("strategy"));
+      Set<Integer> failoverOn = root.path("strategy").isObject()
+          ? statuses(root.get("strategy").get("failover_on_status_codes"), "strategy.failover_on_status_codes", Set.of())
+          : Set.of();
       List<Target> targets = targets(root.get("targets"), providers);
       if (root.get("targets") == null) {
         // No targets block: every provider is a target, in the order given.
@@ -197,7 +200,7 @@ public final class ConfigLoader {
       Map<String, String> aliases = aliases(root);
       List<Plugin> plugins = plugins(root.get("plugins"));
       UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
-      return new GatewayConfig(server, providers, new Strategy(mode), targets, aliases, plugins, policy);
+      return new GatewayConfig(server, providers, new Strategy(mode, failoverOn), targets, aliases, plugins, policy);
     }
 
     Server server(JsonNode node) {
@@ -457,24 +460,11 @@ public final class ConfigLoader {
       }
       r.onlyKeys(node, path, RETRY_KEYS);
       int attempts = r.integer(node, "attempts", path, 1, 1, 10);
-      Set<Integer> statuses = new HashSet<>(Retry.DEFAULT_STATUSES);
       String statusField = node.has("retry_on_status") ? "retry_on_status" : "on_status_codes";
       if (node.has("retry_on_status") && node.has("on_status_codes")) {
         r.problem(path, "give retry_on_status or on_status_codes, not both");
       }
-      JsonNode codes = node.get(statusField);
-      if (codes != null && !codes.isNull() && r.isArray(codes, path + "." + statusField)) {
-        statuses.clear();
-        for (int i = 0; i < codes.size(); i++) {
-          JsonNode c = codes.get(i);
-          if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 100 || c.asInt() > 599) {
-            r.problem(path + "." + statusField + "[" + i + "]", NodeReader.describe(c)
-                + " is not an HTTP status (expected: 100 to 599)");
-          } else {
-            statuses.add(c.asInt());
-          }
-        }
-      }
+      Set<Integer> statuses = statuses(node.get(statusField), path + "." + statusField, Retry.DEFAULT_STATUSES);
       int initial = r.integer(node, "initial_backoff_ms", path, 100, 0, 600_000);
       int max = r.integer(node, "max_backoff_ms", path, 5_000, 0, 600_000);
       int maxRetryAfter = r.integer(node, "max_retry_after_ms", path, 30_000, 0, 3_600_000);
@@ -483,6 +473,23 @@ public final class ConfigLoader {
       }
       return new Retry(attempts, statuses, Duration.ofMillis(initial), Duration.ofMillis(max),
           Duration.ofMillis(maxRetryAfter));
+    }
+
+    /** A list of HTTP statuses, or {@code fallback} when absent. */
+    Set<Integer> statuses(JsonNode codes, String path, Set<Integer> fallback) {
+      if (codes == null || codes.isNull() || !r.isArray(codes, path)) {
+        return fallback;
+      }
+      Set<Integer> out = new HashSet<>();
+      for (int i = 0; i < codes.size(); i++) {
+        JsonNode c = codes.get(i);
+        if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 100 || c.asInt() > 599) {
+          r.problem(path + "[" + i + "]", NodeReader.describe(c) + " is not an HTTP status (expected: 100 to 599)");
+        } else {
+          out.add(c.asInt());
+        }
+      }
+      return out;
     }
 
     Map<String, String> aliases(ObjectNode root) {

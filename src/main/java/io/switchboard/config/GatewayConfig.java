@@ -54,7 +54,12 @@ public record GatewayConfig(
     }
   }
 
-  public record Strategy(StrategyMode mode) {}
+  /** {@code failoverOnStatusCodes}: statuses that move to the next target, besides 408, 429 and 5xx. */
+  public record Strategy(StrategyMode mode, Set<Integer> failoverOnStatusCodes) {
+    public Strategy {
+      failoverOnStatusCodes = Set.copyOf(failoverOnStatusCodes);
+    }
+  }
 
   /**
    * {@code id} names the target in headers, logs and routing state: its {@code name} when the config gives

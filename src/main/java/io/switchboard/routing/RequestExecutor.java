@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -27,11 +28,14 @@ public final class RequestExecutor {
   private final Vertx vertx;
   private final RandomGenerator random;
   private final TargetStats stats;
+  private final Set<Integer> failoverOn;
 
-  public RequestExecutor(Vertx vertx, RandomGenerator random, TargetStats stats) {
+  /** {@code failoverOn}: the strategy's extra statuses that move to the next target. */
+  public RequestExecutor(Vertx vertx, RandomGenerator random, TargetStats stats, Set<Integer> failoverOn) {
     this.vertx = vertx;
     this.random = random;
     this.stats = stats;
+    this.failoverOn = Set.copyOf(failoverOn);
   }
 
   /** The answer, the candidate that gave it, and how many upstream attempts it took in all. */
@@ -138,7 +142,7 @@ public final class RequestExecutor {
           return;
         }
       }
-      if (index + 1 < plan.size() && failsOver(failure, retry)) {
+      if (index + 1 < plan.size() && (failsOver(failure, retry) || failoverOn.contains(failure.status()))) {
         attempt(index + 1, 1);
         return;
       }

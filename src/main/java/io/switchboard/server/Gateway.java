@@ -28,6 +28,6 @@ public record Gateway(GatewayConfig config, Map<String, Provider> providers, Mod
     }
     ModelRouter router = new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
     return new Gateway(config, Map.copyOf(providers), router,
-        new RequestExecutor(vertx, ThreadLocalRandom.current(), stats), stats);
+        new RequestExecutor(vertx, ThreadLocalRandom.current(), stats, config.strategy().failoverOnStatusCodes()), stats);
   }
 }

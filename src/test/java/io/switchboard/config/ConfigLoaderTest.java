@@ -153,7 +153,7 @@ class ConfigLoaderTest {
         "providers[1].base_url: \"ftp://example.com\" is not an http(s) URL with a host",
         "providers[1].timeout: \"soon\" is not a duration (expected: seconds, or a number with ms, s, m or h)",
         "providers: key \"a\" is used twice (expected: unique keys)",
-        "strategy.retries: unknown field (expected one of: mode)",
+        "strategy.retries: unknown field (expected one of: failover_on_status_codes, mode)",
         "targets[0].virtual_key: \"nope\" names no provider (expected one of: b, a)",
         "targets[0].weight: -1 is out of range (expected: 0 to 1000000)",
         "targets[0].retry.attempts: expected an integer, got \"many\"",
