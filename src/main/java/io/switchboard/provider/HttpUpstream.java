@@ -187,8 +187,9 @@ public final class HttpUpstream {
         try {
           out = transformer.onChunk(chunk);
         } catch (RuntimeException e) {
-          request.reset();
+          // Fail first: the reset fires the exception handler at once, which would report a lost connection.
           fail(streamFailure(e));
+          request.reset();
           return;
         }
         if (out.length() > 0) {
