@@ -221,6 +221,12 @@ class FaultInjectionE2eTest {
     }
   }
 
+  /** The upstream saw exactly {@code n} requests abandoned (connection closed before the answer ended), within 1 s. */
+  static void assertAbandoned(FaultyUpstream u, int n) throws InterruptedException {
+    awaitTrue(Duration.ofSeconds(1), () -> u.abandonedAtNanos().size() >= n);
+    assertThat(u.abandonedAtNanos()).as("upstream requests cancelled by the gateway at " + u.url()).hasSize(n);
+  }
+
   static long millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
@@ -404,7 +410,7 @@ class FaultInjectionE2eTest {
     assertThat(raw.parse().choices().getFirst().message().content()).isPresent();
     assertThat(millisSince(start)).isBetween(1000L, 2500L);
     assertThat(a.received()).hasSize(1);
-    assertThat(a.abandonedAtNanos()).as("the timed-out request was cancelled upstream").hasSize(1);
+    assertAbandoned(a, 1);
     assertThat(c.received()).hasSize(1);
     assertRouting(raw, "backup", 2);
   }
@@ -428,8 +434,8 @@ class FaultInjectionE2eTest {
     assertRouting(response, "second", 2);
     assertThat(a.received()).hasSize(1);
     assertThat(b.received()).hasSize(1);
-    assertThat(a.abandonedAtNanos()).hasSize(1);
-    assertThat(b.abandonedAtNanos()).hasSize(1);
+    assertAbandoned(a, 1);
+    assertAbandoned(b, 1);
   }
 
   // ---------------------------------------------------------------- SSE truncation
@@ -514,6 +520,66 @@ class FaultInjectionE2eTest {
   }
 
   @Test
+  void anthropicErrorEventBeforeTheFirstByteFailsOver() throws Exception {
+    start("""
+        strategy: {mode: fallback}
+        targets:
+          - {name: claude, virtual_key: c, model_map: {gpt-4o: claude-3-5-haiku-latest}}
+          - {name: openai, virtual_key: a, models: [gpt-4o]}
+        """);
+    c.then(FaultyUpstream.sse(List.of("event: error\ndata: " + OVERLOADED + "\n\n")));
+    a.then(FaultyUpstream.sse(openAiEvents()));
+
+    HttpResponse<String> response = post(true);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(data(response.body()).getLast()).isEqualTo("[DONE]");
+    assertThat(text(data(response.body()))).isNotEmpty();
+    assertThat(c.received()).hasSize(1);
+    assertThat(a.received()).hasSize(1);
+    assertRouting(response, "openai", 2);
+  }
+
+  @Test
+  void anthropicErrorEventAfterMessageStartEndsTheStreamWithThatError() throws Exception {
+    start("""
+        strategy: {mode: fallback}
+        targets:
+          - {name: claude, virtual_key: c, model_map: {gpt-4o: claude-3-5-haiku-latest}}
+          - {name: openai, virtual_key: a, models: [gpt-4o]}
+        """);
+    // message_start already became the first chunk (the assistant role): the stream is committed.
+    c.then(FaultyUpstream.sse(List.of(anthropicEvents().getFirst(), "event: error\ndata: " + OVERLOADED + "\n\n")));
+
+    HttpResponse<String> response = post(true);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    List<String> data = data(response.body());
+    assertThat(data).hasSize(2).doesNotContain("[DONE]");
+    JsonNode error = Json.parseOrNull(Buffer.buffer(data.getLast()));
+    assertThat(error.at("/error/type").asText()).isEqualTo("api_error");
+    assertThat(error.at("/error/code").asText()).isEqualTo("overloaded");
+    assertThat(c.received()).hasSize(1);
+    assertThat(a.received()).isEmpty();
+    assertRouting(response, "claude", 1);
+  }
+
+  @Test
+  void anthropicErrorEventAsTheOnlyAnswerIsItsStatusInOpenAiShape() throws Exception {
+    start("""
+        strategy: {mode: single}
+        targets:
+          - {name: claude, virtual_key: c, model_map: {gpt-4o: claude-3-5-haiku-latest}}
+        """);
+    c.then(FaultyUpstream.sse(List.of("event: error\ndata: " + OVERLOADED + "\n\n")));
+
+    HttpResponse<String> response = post(true);
+
+    assertCleanError(response, 529, "api_error", "overloaded");
+    assertRouting(response, "claude", 1);
+  }
+
+  @Test
   @Disabled("BUG: a stream that stalls after its first event hangs the client for ever: the provider timeout is "
       + "only an idle timeout until the response head (Vert.x 5 cancels it in handleResponse)")
   void streamThatStallsAfterTheFirstByteEndsWithinTheIdleTimeout() throws Exception {
@@ -527,9 +593,9 @@ class FaultInjectionE2eTest {
     assertThat(response.statusCode()).isEqualTo(200);
     List<String> data = data(response.body());
     assertThat(data).hasSize(3).doesNotContain("[DONE]");
-    assertThat(Json.parseOrNull(Buffer.buffer(data.getLast())).at("/error/type").asText()).isEqualTo("api_error");
+    assertThat(Json.parseOrNull(Buffer.buffer(data.getLast())).at("/error/type").asText()).isIn("api_error", "timeout_error");
     assertThat(a.received()).hasSize(1);
-    assertThat(a.abandonedAtNanos()).hasSize(1);
+    assertAbandoned(a, 1);
   }
 
   // ---------------------------------------------------------------- malformed answers
@@ -633,11 +699,11 @@ class FaultInjectionE2eTest {
     long start = System.nanoTime();
     HttpResponse<String> response = post(true);
 
-    assertThat(millisSince(start)).isBetween(1000L, 1600L);
+    assertThat(millisSince(start)).isBetween(1000L, 2500L);
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(text(data(response.body()))).isEqualTo("Hello there!");
     assertThat(a.received()).hasSize(1);
-    assertThat(a.abandonedAtNanos()).hasSize(1);
+    assertAbandoned(a, 1);
     assertThat(c.received()).hasSize(1);
     assertRouting(response, "backup", 2);
   }
@@ -720,7 +786,7 @@ class FaultInjectionE2eTest {
     long closedAt = disconnectAfter(2, true, Duration.ZERO);
 
     awaitTrue(Duration.ofSeconds(2), () -> !a.abandonedAtNanos().isEmpty());
-    assertThat(a.abandonedAtNanos()).as("the upstream request was cancelled").hasSize(1);
+    assertAbandoned(a, 1);
     assertThat((a.abandonedAtNanos().getFirst() - closedAt) / 1_000_000).isLessThan(1000);
     assertThat(a.received()).hasSize(1);
     assertThat(c.received()).isEmpty();
@@ -744,7 +810,7 @@ class FaultInjectionE2eTest {
     long closedAt = disconnectAfter(3, true, Duration.ZERO);
 
     awaitTrue(Duration.ofSeconds(2), () -> !c.abandonedAtNanos().isEmpty());
-    assertThat(c.abandonedAtNanos()).as("the upstream request was cancelled").hasSize(1);
+    assertAbandoned(c, 1);
     assertThat((c.abandonedAtNanos().getFirst() - closedAt) / 1_000_000).isLessThan(1000);
     assertThat(c.received()).hasSize(1);
   }
@@ -764,7 +830,7 @@ class FaultInjectionE2eTest {
     long closedAt = disconnectAfter(0, true, Duration.ofMillis(300));
 
     awaitTrue(Duration.ofSeconds(2), () -> !a.abandonedAtNanos().isEmpty());
-    assertThat(a.abandonedAtNanos()).as("the upstream request was cancelled").hasSize(1);
+    assertAbandoned(a, 1);
     assertThat((a.abandonedAtNanos().getFirst() - closedAt) / 1_000_000).isLessThan(1000);
     assertThat(a.received()).hasSize(1);
     assertThat(c.received()).as("no failover for a client that is gone").isEmpty();
