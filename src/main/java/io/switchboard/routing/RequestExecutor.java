@@ -175,6 +175,7 @@ public final class RequestExecutor {
     }
 
     void timedOut() {
+      vertx.cancelTimer(deadlineTimer);
       if (promise.tryFail(requestTimeout(Duration.ofNanos(requestTimeoutNanos)))) {
         LOG.warn("request {} ran past request_timeout after {} attempts", requestId, attempts);
       }
@@ -272,6 +273,10 @@ public final class RequestExecutor {
           permit.done(neutral ? Verdict.NEUTRAL : verdict(failure));
           if (failure.kind() == UpstreamException.Kind.STATUS && failure.status() == 429) {
             health.park(candidate.target(), failure.retryAfter());
+          }
+          if (failure.kind() == UpstreamException.Kind.TIMEOUT && cutByDeadline) {
+            timedOut();  // the attempt had only what was left of the request
+            return;
           }
           onFailure(index, tryNumber, candidate, failure);
         } else {
