@@ -230,6 +230,13 @@ public final class RequestExecutor {
         permit.done(Verdict.NEUTRAL);
         return;
       }
+      if (cancelled.getAsBoolean()) {
+        // The client left while this request waited for a slot: nobody to answer, nothing to send.
+        permit.done(Verdict.NEUTRAL);
+        fail(new ApiException(499, "invalid_request_error", "client_closed_request", null,
+            "The client closed the request."));
+        return;
+      }
       attempts++;
       long started = System.nanoTime();
       Duration own = candidate.target().timeout() != null ? candidate.target().timeout()
