@@ -146,6 +146,41 @@ class ResilienceE2eTest {
   }
 
   @Test
+  void aClientLeavingMidStreamFreesTheSlotAndTheUpstream() throws Exception {
+    List<String> events = MockUpstream.rawEvents(resource(STREAM));
+    MockUpstream a = upstream().then((req, b) -> {
+      req.response().setChunked(true).putHeader("content-type", "text/event-stream").write(events.get(0));
+      // then silence until the gateway hangs up
+    }).always(json(200, resource(OK)));
+    int port = gateway("""
+        providers: [{key: a, provider: openai, api_key: sk-a, base_url: "%s/v1"}]
+        targets: [{virtual_key: a, concurrency: {max_concurrency: 1}}]
+        """.formatted(a.url()));
+    HttpResponse<java.io.InputStream> stream = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(BODY.replace("}]}", "}],\"stream\":true}"))).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.body().read()).isPositive();
+    HttpResponse<String> busy = post(port, BODY);
+    assertThat(busy.statusCode()).isEqualTo(429);  // the stream holds the only slot
+    stream.body().close();  // the client goes away mid-stream
+
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int status = 0;
+    while (System.nanoTime() < until && (status = post(port, BODY).statusCode()) != 200) {
+      Thread.sleep(20);
+    }
+    assertThat(status).isEqualTo(200);
+    until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (a.openConnections() > 1 && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(a.openConnections()).isLessThanOrEqualTo(1);  // the stream's upstream connection is gone
+  }
+
+  @Test
   void theRequestTimeoutIsA504AndLeavesNoUpstreamConnection() throws Exception {
     MockUpstream a = upstream().always(MockUpstream.hang());
     int port = gateway("""

@@ -205,6 +205,22 @@ class RequestExecutorResilienceTest {
   }
 
   @Test
+  void failuresAndRefusedTranslationsReleaseTheirSlot() throws Exception {
+    Fake a = new Fake("a").then(r -> status(500))
+        .then(r -> Future.failedFuture(new UpstreamException(UpstreamException.Kind.CONNECTION, 502,
+            OpenAiErrors.body("reset", "api_error", null, null), null)))
+        .then(r -> {
+          throw ApiException.invalidRequest("tools", "unsupported", "no");
+        });
+    Setup s = setup(List.of(target("a", null, new Concurrency(1, 0), null)), List.of(a), Duration.ofSeconds(10), null);
+    for (int i = 0; i < 3; i++) {
+      assertThat(run(s, s.plan()).failed()).isTrue();
+      assertThat(s.health().inFlight(s.plan().get(0).target())).isZero();
+    }
+    assertThat(a.received).hasSize(3);
+  }
+
+  @Test
   void queuedRequestsGetTheSlotWhenItFrees() throws Exception {
     Promise<UpstreamResponse> hanging = Promise.promise();
     Fake a = new Fake("a").then(r -> hanging.future());
