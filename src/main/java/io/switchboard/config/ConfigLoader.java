@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.config.GatewayConfig.CircuitBreaker;
+import io.switchboard.config.GatewayConfig.Concurrency;
 import io.switchboard.config.GatewayConfig.Plugin;
 import io.switchboard.config.GatewayConfig.Provider;
+import io.switchboard.config.GatewayConfig.Resilience;
 import io.switchboard.config.GatewayConfig.Retry;
 import io.switchboard.config.GatewayConfig.Server;
+import io.switchboard.config.GatewayConfig.State;
 import io.switchboard.config.GatewayConfig.Strategy;
 import io.switchboard.config.GatewayConfig.Target;
 import java.io.IOException;
@@ -50,12 +54,18 @@ public final class ConfigLoader {
   private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
 
   private static final Set<String> ROOT_KEYS = Set.of(
-      "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility");
+      "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility",
+      "request_timeout", "circuit_breaker", "context_window_fallback", "state");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops");
   private static final Set<String> PROVIDER_KEYS = Set.of(
-      "key", "provider", "api_key", "base_url", "headers", "timeout", "models");
+      "key", "provider", "api_key", "base_url", "headers", "timeout", "models", "connect_timeout",
+      "stream_idle_timeout");
   private static final Set<String> STRATEGY_KEYS = Set.of("mode", "failover_on_status_codes");
-  private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map");
+  private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map",
+      "circuit_breaker", "concurrency", "timeout");
+  private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout");
+  private static final Set<String> CONCURRENCY_KEYS = Set.of("max_concurrency", "queue_size");
+  private static final Set<String> STATE_KEYS = Set.of("backend", "url", "key_prefix");
   private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
       "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
   private static final Set<String> PLUGIN_KEYS = Set.of("name", "type", "stage", "enabled", "config");
@@ -183,13 +193,15 @@ public final class ConfigLoader {
       Set<Integer> failoverOn = root.path("strategy").isObject()
           ? statuses(root.get("strategy").get("failover_on_status_codes"), "strategy.failover_on_status_codes", Set.of())
           : Set.of();
-      List<Target> targets = targets(root.get("targets"), providers);
+      CircuitBreaker defaultBreaker = circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
+      List<Target> targets = targets(root.get("targets"), providers, defaultBreaker);
       if (root.get("targets") == null) {
         // No targets block: every provider is a target, in the order given.
         for (Provider p : providers) {
-          targets.add(new Target(p.key(), p.key(), 1, Retry.NONE, List.of(), Map.of()));
+          targets.add(new Target(p.key(), p.key(), 1, Retry.NONE, List.of(), Map.of(), defaultBreaker, null, null));
         }
       }
+      Resilience resilience = resilience(root, targets);
       if (mode == null) {
         mode = root.get("strategy") == null ? StrategyMode.FALLBACK : StrategyMode.SINGLE;
       }
@@ -200,7 +212,8 @@ public final class ConfigLoader {
       Map<String, String> aliases = aliases(root);
       List<Plugin> plugins = plugins(root.get("plugins"));
       UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
-      return new GatewayConfig(server, providers, new Strategy(mode, failoverOn), targets, aliases, plugins, policy);
+      return new GatewayConfig(server, providers, new Strategy(mode, failoverOn), targets, aliases, plugins, policy,
+          resilience);
     }
 
     Server server(JsonNode node) {
@@ -319,10 +332,13 @@ public final class ConfigLoader {
       Map<String, String> headers = r.stringMap(node, "headers", path);
       Duration timeout = r.duration(node, "timeout", path, Provider.DEFAULT_TIMEOUT);
       List<String> models = r.stringList(node, "models", path);
+      Duration connectTimeout = r.duration(node, "connect_timeout", path, Provider.DEFAULT_CONNECT_TIMEOUT);
+      Duration streamIdle = r.duration(node, "stream_idle_timeout", path, timeout);
       if (key == null || type == null) {
         return null;
       }
-      return new Provider(key, type, new Secret(apiKey == null ? "" : apiKey), baseUrl, headers, timeout, models);
+      return new Provider(key, type, new Secret(apiKey == null ? "" : apiKey), baseUrl, headers, timeout, models,
+          connectTimeout, streamIdle);
     }
 
     String baseUrl(JsonNode node, String path) {
@@ -392,7 +408,7 @@ public final class ConfigLoader {
       });
     }
 
-    List<Target> targets(JsonNode list, List<Provider> providers) {
+    List<Target> targets(JsonNode list, List<Provider> providers, CircuitBreaker defaultBreaker) {
       List<Target> out = new ArrayList<>();
       if (!r.isArray(list, "targets")) {
         return out;
@@ -425,8 +441,11 @@ public final class ConfigLoader {
         Retry retry = retry(node.get("retry"), path + ".retry");
         List<String> models = r.stringList(node, "models", path);
         Map<String, String> modelMap = r.stringMap(node, "model_map", path);
+        CircuitBreaker breaker = circuitBreaker(node.get("circuit_breaker"), path + ".circuit_breaker", defaultBreaker);
+        Concurrency concurrency = concurrency(node.get("concurrency"), path + ".concurrency");
+        Duration timeout = r.duration(node, "timeout", path, null);
         if (vk != null) {
-          out.add(new Target(name, vk, weight, retry, models, modelMap));
+          out.add(new Target(name, vk, weight, retry, models, modelMap, breaker, concurrency, timeout));
         }
       }
       return withIds(out);
@@ -449,9 +468,67 @@ public final class ConfigLoader {
           id = uses.get(t.virtualKey()) > 1 ? t.virtualKey() + "#" + seen.merge(t.virtualKey(), 1, Integer::sum)
               : t.virtualKey();
         }
-        out.add(new Target(id, t.virtualKey(), t.weight(), t.retry(), t.models(), t.modelMap()));
+        out.add(t.withId(id));
       }
       return out;
+    }
+
+    /** A breaker block; {@code fallback} (the top-level default, or null for none) when absent. */
+    CircuitBreaker circuitBreaker(JsonNode node, String path, CircuitBreaker fallback) {
+      if (!r.isObject(node, path)) {
+        return fallback;
+      }
+      r.onlyKeys(node, path, BREAKER_KEYS);
+      CircuitBreaker d = CircuitBreaker.DEFAULT;
+      int failures = r.integer(node, "failure_threshold", path, d.failureThreshold(), 1, 1_000_000);
+      int successes = r.integer(node, "success_threshold", path, d.successThreshold(), 1, 1_000_000);
+      Duration openFor = r.duration(node, "timeout", path, d.openFor());
+      return new CircuitBreaker(failures, successes, openFor);
+    }
+
+    Concurrency concurrency(JsonNode node, String path) {
+      if (!r.isObject(node, path)) {
+        return null;
+      }
+      r.onlyKeys(node, path, CONCURRENCY_KEYS);
+      Integer max = r.integer(node, "max_concurrency", path, null, 1, 1_000_000);
+      if (max == null && !node.has("max_concurrency")) {
+        r.problem(path + ".max_concurrency", "is required");
+      }
+      int queue = r.integer(node, "queue_size", path, 0, 0, 1_000_000);
+      return max == null ? null : new Concurrency(max, queue);
+    }
+
+    Resilience resilience(ObjectNode root, List<Target> targets) {
+      Duration requestTimeout = r.duration(root, "request_timeout", "", Resilience.DEFAULT_REQUEST_TIMEOUT);
+      String fallback = r.string(root, "context_window_fallback", "", false);
+      if (fallback != null && !targets.isEmpty() && targets.stream().noneMatch(t -> t.id().equals(fallback))) {
+        r.problem("context_window_fallback", "\"" + fallback + "\" names no target (expected one of: "
+            + String.join(", ", targets.stream().map(Target::id).toList()) + ")");
+      }
+      return new Resilience(requestTimeout, fallback, state(root.get("state")));
+    }
+
+    State state(JsonNode node) {
+      if (!r.isObject(node, "state")) {
+        return State.MEMORY;
+      }
+      r.onlyKeys(node, "state", STATE_KEYS);
+      String backendName = r.string(node, "backend", "state", false);
+      State.Backend backend = State.Backend.MEMORY;
+      if (backendName != null) {
+        switch (backendName.toLowerCase(Locale.ROOT)) {
+          case "memory" -> backend = State.Backend.MEMORY;
+          case "redis" -> backend = State.Backend.REDIS;
+          default -> r.problem("state.backend", "\"" + backendName + "\" is not a backend (expected: memory, redis)");
+        }
+      }
+      String url = r.string(node, "url", "state", false);
+      if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("unix://")) {
+        r.problem("state.url", "\"" + url + "\" is not a Redis URL (expected: redis://host:port)");
+      }
+      String prefix = r.string(node, "key_prefix", "state", false);
+      return new State(backend, url == null ? State.DEFAULT_URL : url, prefix == null ? State.DEFAULT_PREFIX : prefix);
     }
 
     Retry retry(JsonNode node, String path) {

@@ -15,7 +15,8 @@ public record GatewayConfig(
     List<Target> targets,
     Map<String, String> aliases,
     List<Plugin> plugins,
-    UnsupportedParamPolicy onUnsupportedParam) {
+    UnsupportedParamPolicy onUnsupportedParam,
+    Resilience resilience) {
 
   public GatewayConfig {
     providers = List.copyOf(providers);
@@ -23,6 +24,40 @@ public record GatewayConfig(
     aliases = Map.copyOf(aliases);
     plugins = List.copyOf(plugins);
   }
+
+  /** The same config listening elsewhere. */
+  public GatewayConfig withServer(Server server) {
+    return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, onUnsupportedParam, resilience);
+  }
+
+  /**
+   * Request-wide resilience settings. {@code requestTimeout} bounds a whole request, retries and failover
+   * included; {@code contextWindowFallback} is the id of a target tried after a context-length error, or null.
+   */
+  public record Resilience(Duration requestTimeout, String contextWindowFallback, State state) {
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(600);
+    public static final Resilience DEFAULT = new Resilience(DEFAULT_REQUEST_TIMEOUT, null, State.MEMORY);
+  }
+
+  /** Where breaker and parking state lives: this process only, or Redis, shared by every replica. */
+  public record State(Backend backend, String url, String keyPrefix) {
+    public enum Backend { MEMORY, REDIS }
+
+    public static final String DEFAULT_URL = "redis://127.0.0.1:6379";
+    public static final String DEFAULT_PREFIX = "switchboard:";
+    public static final State MEMORY = new State(Backend.MEMORY, DEFAULT_URL, DEFAULT_PREFIX);
+  }
+
+  /**
+   * A target's breaker: opens after {@code failureThreshold} consecutive counted failures, stays open for
+   * {@code openFor}, then lets single probes through until {@code successThreshold} of them succeed.
+   */
+  public record CircuitBreaker(int failureThreshold, int successThreshold, Duration openFor) {
+    public static final CircuitBreaker DEFAULT = new CircuitBreaker(5, 2, Duration.ofSeconds(30));
+  }
+
+  /** At most {@code maxConcurrency} requests in flight to a target; {@code queueSize} more may wait for a slot. */
+  public record Concurrency(int maxConcurrency, int queueSize) {}
 
   /** {@code eventLoops}: one server instance per loop; the default is Vert.x's, twice the cores. */
   public record Server(String host, int port, long maxBodyBytes, int eventLoops) {
@@ -45,12 +80,23 @@ public record GatewayConfig(
       String baseUrl,
       Map<String, String> headers,
       Duration timeout,
-      List<String> models) {
+      List<String> models,
+      Duration connectTimeout,
+      Duration streamIdleTimeout) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     public Provider {
       headers = Map.copyOf(headers);
       models = List.copyOf(models);
+      connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+      streamIdleTimeout = streamIdleTimeout == null ? timeout : streamIdleTimeout;
+    }
+
+    /** Default connect and stream idle timeouts. */
+    public Provider(String key, ProviderType type, Secret apiKey, String baseUrl, Map<String, String> headers,
+        Duration timeout, List<String> models) {
+      this(key, type, apiKey, baseUrl, headers, timeout, models, null, null);
     }
   }
 
@@ -64,12 +110,25 @@ public record GatewayConfig(
   /**
    * {@code id} names the target in headers, logs and routing state: its {@code name} when the config gives
    * one, else its provider key, made unique with {@code #n} when several targets share a provider.
+   * {@code circuitBreaker} and {@code concurrency} are null when off; {@code timeout} (per attempt) is null
+   * when the provider's applies.
    */
   public record Target(
-      String id, String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap) {
+      String id, String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap,
+      CircuitBreaker circuitBreaker, Concurrency concurrency, Duration timeout) {
     public Target {
       models = List.copyOf(models);
       modelMap = Map.copyOf(modelMap);
+    }
+
+    /** A target without breaker, concurrency cap or timeout of its own. */
+    public Target(String id, String virtualKey, int weight, Retry retry, List<String> models,
+        Map<String, String> modelMap) {
+      this(id, virtualKey, weight, retry, models, modelMap, null, null, null);
+    }
+
+    public Target withId(String id) {
+      return new Target(id, virtualKey, weight, retry, models, modelMap, circuitBreaker, concurrency, timeout);
     }
   }
 

@@ -26,8 +26,6 @@ import java.util.concurrent.TimeoutException;
  * that point can still fail over. The provider says only where to send what, and how to read answers.
  */
 public final class HttpUpstream {
-  private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-
   // Header names and constant values made once: Vert.x then skips validating and re-encoding them.
   private static final CharSequence CONTENT_TYPE = HttpHeaders.CONTENT_TYPE;
   private static final CharSequence ACCEPT = HttpHeaders.ACCEPT;
@@ -63,9 +61,20 @@ public final class HttpUpstream {
     return headers;
   }
 
-  /** POSTs to {@code path} under the provider's base URL. */
+  /** POSTs to {@code path} under the provider's base URL, within the provider's timeout. */
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec) {
-    Duration timeout = config.timeout();
+    return post(path, headers, body, stream, codec, null);
+  }
+
+  /**
+   * POSTs within {@code attemptTimeout} (null: the provider's {@code timeout}). After a stream's first
+   * chunk the attempt timeout no longer applies; gaps longer than {@code stream_idle_timeout} end it.
+   */
+  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec,
+      Duration attemptTimeout) {
+    Duration timeout = attemptTimeout == null ? config.timeout() : attemptTimeout;
+    // The connection's own idle timeout is a backstop only; our timers act first.
+    long idle = Math.max(timeout.toMillis(), stream ? config.streamIdleTimeout().toMillis() : 0) + 1000;
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(host)
@@ -73,8 +82,8 @@ public final class HttpUpstream {
         .setSsl(ssl)
         .setURI(basePath + path)
         .setHeaders(headers)
-        .setConnectTimeout(Math.min(timeout.toMillis(), MAX_CONNECT_TIMEOUT.toMillis()))
-        .setIdleTimeout(timeout.toMillis());
+        .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()))
+        .setIdleTimeout(idle);
     Attempt attempt = new Attempt(timeout, codec, stream);
     client.request(options)
         .compose(request -> {
@@ -88,15 +97,15 @@ public final class HttpUpstream {
           if (ar.succeeded()) {
             attempt.onResponse(ar.result());
           } else {
-            attempt.fail(connectionFailure(ar.cause()));
+            attempt.fail(connectionFailure(ar.cause(), timeout));
           }
         });
     return attempt.promise.future();
   }
 
-  private UpstreamException connectionFailure(Throwable cause) {
+  private UpstreamException connectionFailure(Throwable cause, Duration timeout) {
     if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")) {
-      return UpstreamException.timeout(config.key(), config.timeout());
+      return UpstreamException.timeout(config.key(), timeout);
     }
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return UpstreamException.connection(config.key(), detail);
@@ -108,11 +117,13 @@ public final class HttpUpstream {
     final ResponseCodec codec;
     final boolean stream;
     final long timer;
+    final Duration timeout;
     HttpClientRequest request;
 
     Attempt(Duration timeout, ResponseCodec codec, boolean stream) {
       this.codec = codec;
       this.stream = stream;
+      this.timeout = timeout;
       this.timer = vertx.setTimer(timeout.toMillis(), id -> {
         if (fail(UpstreamException.timeout(config.key(), timeout)) && request != null) {
           request.reset();
@@ -152,7 +163,7 @@ public final class HttpUpstream {
       if (!stream) {
         response.body().onComplete(ar -> {
           if (ar.failed()) {
-            fail(connectionFailure(ar.cause()));
+            fail(connectionFailure(ar.cause(), timeout));
             return;
           }
           Buffer out;
@@ -178,7 +189,7 @@ public final class HttpUpstream {
 
     void awaitFirstChunk(HttpClientResponse response, String upstreamId) {
       ChunkTransformer transformer = codec.streamTransformer();
-      response.exceptionHandler(t -> fail(connectionFailure(t)));
+      response.exceptionHandler(t -> fail(connectionFailure(t, timeout)));
       response.handler(chunk -> {
         if (isDone()) {
           return;
@@ -194,8 +205,9 @@ public final class HttpUpstream {
         }
         if (out.length() > 0) {
           response.pause();
-          succeed(new UpstreamResponse.Streaming(new UpstreamStream(out, response, transformer, request::reset),
-              upstreamId));
+          UpstreamStream rest = new UpstreamStream(out, response, transformer, request::reset);
+          rest.idleTimeout(vertx, config.streamIdleTimeout(), config.key());
+          succeed(new UpstreamResponse.Streaming(rest, upstreamId));
         }
       });
       response.endHandler(v -> {

@@ -3,13 +3,26 @@ package io.switchboard.provider;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
 
 /**
  * What one attempt sends: the client's request as a JSON tree, the model this target is asked for,
  * and the client's original bytes, which a passthrough provider forwards untouched when the model
- * needs no rewrite.
+ * needs no rewrite. {@code timeout}, when set, replaces the provider's per-attempt timeout (a target's own,
+ * or what is left of the request's deadline).
  */
-public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId) {
+public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
+    Duration timeout) {
+
+  /** With the provider's own per-attempt timeout. */
+  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId) {
+    this(body, originalBytes, model, stream, requestId, null);
+  }
+
+  /** The same request with this attempt's timeout (null: the provider's). */
+  public UpstreamRequest withTimeout(Duration timeout) {
+    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout);
+  }
 
   /** The bytes to forward to an OpenAI-compatible upstream: the original ones unless the model changes. */
   public Buffer passthroughBytes() {

@@ -1,21 +1,34 @@
 package io.switchboard.provider;
 
+import io.switchboard.api.OpenAiErrors;
 import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The rest of an upstream stream once its first output chunk is known. The source stays paused until
- * {@link #start}; every chunk passes the provider's transformer on the way out, and after an end or an
- * error nothing more is delivered.
+ * {@link #start}; every chunk passes the provider's transformer on the way out, and after an end, an
+ * error or a cancel nothing more is delivered and the {@link #onTerminate} hooks run, once.
  */
 public final class UpstreamStream {
   private final Buffer first;
   private final ReadStream<Buffer> source;
   private final ChunkTransformer transformer;
   private final Runnable cancel;
+  private final List<Runnable> onTerminate = new ArrayList<>(1);
   private boolean finished;
+  private boolean paused;
+  private Vertx vertx;
+  private long idleMillis;
+  private String providerKey;
+  private long idleTimer = -1;
+  private Handler<Throwable> errorHandler;
 
   public UpstreamStream(Buffer first, ReadStream<Buffer> source, ChunkTransformer transformer, Runnable cancel) {
     this.first = first;
@@ -24,15 +37,32 @@ public final class UpstreamStream {
     this.cancel = cancel;
   }
 
+  /** Ends the stream with an error event when no chunk arrives for {@code idle} (while not paused by us). */
+  public void idleTimeout(Vertx vertx, Duration idle, String providerKey) {
+    this.vertx = vertx;
+    this.idleMillis = idle.toMillis();
+    this.providerKey = providerKey;
+  }
+
+  /** Runs once when the stream is over, however it ends; at once if it already is. */
+  public void onTerminate(Runnable hook) {
+    if (finished) {
+      hook.run();
+    } else {
+      onTerminate.add(hook);
+    }
+  }
+
   /** The first output chunk, not yet sent anywhere. */
   public Buffer first() {
     return first;
   }
 
   public void start(Handler<Buffer> data, Handler<Void> end, Handler<Throwable> error) {
+    errorHandler = error;
     source.exceptionHandler(t -> {
       if (!finished) {
-        finished = true;
+        terminate();
         error.handle(t);
       }
     });
@@ -40,11 +70,12 @@ public final class UpstreamStream {
       if (finished) {
         return;
       }
+      armIdleTimer();
       Buffer out;
       try {
         out = transformer.onChunk(chunk);
       } catch (RuntimeException e) {
-        finished = true;
+        terminate();
         cancel.run();
         error.handle(e);
         return;
@@ -57,7 +88,7 @@ public final class UpstreamStream {
       if (finished) {
         return;
       }
-      finished = true;
+      terminate();
       Buffer out;
       try {
         out = transformer.onEnd();
@@ -70,22 +101,64 @@ public final class UpstreamStream {
       }
       end.handle(null);
     });
+    armIdleTimer();
     source.resume();
   }
 
   public void pause() {
+    paused = true;
+    disarmIdleTimer();  // a slow client is not an idle upstream
     source.pause();
   }
 
   public void resume() {
+    paused = false;
+    armIdleTimer();
     source.resume();
   }
 
   /** Stops the upstream (the client went away); no handler runs after this. */
   public void cancel() {
     if (!finished) {
-      finished = true;
+      terminate();
       cancel.run();
     }
+  }
+
+  private void armIdleTimer() {
+    if (vertx == null || finished || paused) {
+      return;
+    }
+    disarmIdleTimer();
+    idleTimer = vertx.setTimer(idleMillis, id -> {
+      idleTimer = -1;
+      if (finished) {
+        return;
+      }
+      terminate();
+      cancel.run();
+      errorHandler.handle(new StreamFailure(OpenAiErrors.body("Provider " + providerKey + " sent nothing for "
+          + idleMillis + " ms in the middle of the stream", "timeout_error", null, "stream_idle_timeout"), 504));
+    });
+  }
+
+  private void disarmIdleTimer() {
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+  }
+
+  private void terminate() {
+    finished = true;
+    disarmIdleTimer();
+    for (Runnable hook : onTerminate) {
+      try {
+        hook.run();
+      } catch (RuntimeException ignored) {
+        // a hook must not stop the others
+      }
+    }
+    onTerminate.clear();
   }
 }

@@ -15,7 +15,9 @@ import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.Candidate;
 import io.switchboard.routing.RequestFacts;
 import io.switchboard.routing.RoutingContext;
+import io.switchboard.routing.RequestExecutor;
 import io.switchboard.routing.RequestExecutor.Exhausted;
+import io.switchboard.routing.RequestExecutor.Refused;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.stream.SseEncoder;
 import io.switchboard.stream.StreamFailure;
@@ -148,11 +150,13 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     String model = body.get("model").asText();
     boolean stream = body.path("stream").asBoolean(false);
     List<Candidate> plan;
+    String routedModel;
     try {
       RequestFacts facts = new RequestFacts(model, gateway.router().resolveAlias(model), stream,
           body.path("tools").isArray() && !body.path("tools").isEmpty(),
           body.path("user").isTextual() ? body.path("user").asText() : null,
           metadata(request.getHeader(Headers.METADATA)), body);
+      routedModel = facts.model();
       plan = gateway.router().route(model, operation,
           new RoutingContext(facts, gateway.stats(), ThreadLocalRandom.current()));
     } catch (ApiException e) {
@@ -162,7 +166,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     boolean[] clientGone = {false};
     response.closeHandler(v -> clientGone[0] = true);
     gateway.executor()
-        .execute(operation, plan, c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId),
+        .execute(operation, plan, routedModel,
+            c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId),
             () -> clientGone[0], requestId)
         .onComplete(ar -> {
           if (ar.succeeded()) {
@@ -290,9 +295,18 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private void fail(HttpServerResponse response, Throwable cause, String requestId) {
     switch (cause) {
       case ApiException e -> error(response, e);
+      case Refused e -> {
+        if (e.retryAfter() != null) {
+          response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(e.retryAfter().toMillis())));
+        }
+        error(response, e.error());
+      }
       case Exhausted e -> {
         routingHeaders(response.headers(), e.candidate(), e.attempts());
         UpstreamException last = e.last();
+        if (last.status() == 429 && last.retryAfter() != null) {
+          response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(last.retryAfter().toMillis())));
+        }
         send(response, last.status(), Json.buffer(last.errorBody()));
       }
       case UpstreamException e -> send(response, e.status(), Json.buffer(e.errorBody()));

@@ -3,10 +3,12 @@ package io.switchboard.server;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.Provider;
 import io.switchboard.provider.ProviderFactory;
+import io.switchboard.routing.ContextWindowFallback;
 import io.switchboard.routing.ModelRouter;
 import io.switchboard.routing.RequestExecutor;
 import io.switchboard.routing.Strategies;
 import io.switchboard.routing.TargetStats;
+import io.switchboard.routing.health.TargetHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.util.LinkedHashMap;
@@ -15,19 +17,22 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Everything one event loop needs to serve requests, built from one config snapshot: providers bound to
- * that loop's HTTP client, the router and the executor. Only the observed target stats are shared.
+ * that loop's HTTP client, the router and the executor. Only the observed target stats and health are shared.
  */
 public record Gateway(GatewayConfig config, Map<String, Provider> providers, ModelRouter router,
-    RequestExecutor executor, TargetStats stats) {
+    RequestExecutor executor, TargetStats stats, TargetHealth health) {
 
-  /** {@code stats} is the one instance every event loop shares. */
-  public static Gateway create(GatewayConfig config, Vertx vertx, HttpClient client, TargetStats stats) {
+  /** {@code stats} and {@code health} are the instances every event loop shares. */
+  public static Gateway create(GatewayConfig config, Vertx vertx, HttpClient client, TargetStats stats,
+      TargetHealth health) {
     Map<String, Provider> providers = new LinkedHashMap<>();
     for (GatewayConfig.Provider p : config.providers()) {
       providers.put(p.key(), ProviderFactory.create(p, config, vertx, client));
     }
     ModelRouter router = new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
-    return new Gateway(config, Map.copyOf(providers), router,
-        new RequestExecutor(vertx, ThreadLocalRandom.current(), stats, config.strategy().failoverOnStatusCodes()), stats);
+    RequestExecutor executor = new RequestExecutor(vertx, ThreadLocalRandom.current(), stats,
+        config.strategy().failoverOnStatusCodes(), health, config.resilience().requestTimeout(),
+        ContextWindowFallback.of(config, providers));
+    return new Gateway(config, Map.copyOf(providers), router, executor, stats, health);
   }
 }

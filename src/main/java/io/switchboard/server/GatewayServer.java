@@ -3,6 +3,9 @@ package io.switchboard.server;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.routing.LocalTargetStats;
 import io.switchboard.routing.TargetStats;
+import io.switchboard.routing.health.HealthStore;
+import io.switchboard.routing.health.RedisHealthStore;
+import io.switchboard.routing.health.TargetHealth;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,12 +29,14 @@ import java.net.ServerSocket;
 public final class GatewayServer {
   private final Vertx vertx;
   private final boolean ownsVertx;
+  private final TargetHealth health;
   private String deploymentId;
   private int port;
 
-  private GatewayServer(Vertx vertx, boolean ownsVertx) {
+  private GatewayServer(Vertx vertx, boolean ownsVertx, TargetHealth health) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
+    this.health = health;
   }
 
   /** Starts on the config's host and port (port 0 picks a free one; see {@link #port()}). */
@@ -46,12 +51,18 @@ public final class GatewayServer {
   }
 
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
-    GatewayServer server = new GatewayServer(vertx, ownsVertx);
     int instances = config.server().eventLoops();
     TargetStats stats = new LocalTargetStats();
+    // One health instance for every loop: concurrency caps and breakers count across all of them.
+    HealthStore store = switch (config.resilience().state().backend()) {
+      case MEMORY -> HealthStore.memory();
+      case REDIS -> new RedisHealthStore(vertx, config.resilience().state(), config.targets());
+    };
+    TargetHealth health = new TargetHealth(config.targets(), store, System::currentTimeMillis);
+    GatewayServer server = new GatewayServer(vertx, ownsVertx, health);
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
-    Future<String> deployed = vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort, stats),
-        new DeploymentOptions().setInstances(instances));
+    Future<String> deployed = health.start().compose(v -> vertx.deployVerticle(
+        () -> new GatewayVerticle(config, boundPort, stats, health), new DeploymentOptions().setInstances(instances)));
     return deployed
         .map(id -> {
           server.deploymentId = id;
@@ -59,6 +70,7 @@ public final class GatewayServer {
           return server;
         })
         .onFailure(t -> {
+          health.close();
           // Report first, close after: listeners of a closed Vert.x would never run.
           if (ownsVertx) {
             vertx.close();
@@ -83,19 +95,22 @@ public final class GatewayServer {
   }
 
   public Future<Void> stop() {
-    return ownsVertx ? vertx.close() : vertx.undeploy(deploymentId);
+    Future<Void> stopped = ownsVertx ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return stopped.eventually(health::close).compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture());
   }
 
   private static final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final int[] port;  // shared by the instances, fixed before they start
     private final TargetStats stats;
+    private final TargetHealth health;
     private HttpClient client;
 
-    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats) {
+    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats, TargetHealth health) {
       this.config = config;
       this.port = port;
       this.stats = stats;
+      this.health = health;
     }
 
     @Override
@@ -106,7 +121,7 @@ public final class GatewayServer {
               .setVerifyHost(true)
               .setKeepAliveTimeout(60),
           new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
-      Gateway gateway = Gateway.create(config, vertx, client, stats);
+      Gateway gateway = Gateway.create(config, vertx, client, stats, health);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
           .setPort(port[0])

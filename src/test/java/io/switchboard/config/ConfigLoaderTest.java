@@ -146,8 +146,10 @@ class ConfigLoaderTest {
         extra: true
         """, Map.of());
     assertThat(problems).containsExactlyInAnyOrder(
-        "extra: unknown field (expected one of: aliases, compatibility, plugins, providers, server, strategy, targets, virtual_keys)",
-        "providers[0].timeot: unknown field (expected one of: api_key, base_url, headers, key, models, provider, timeout)",
+        "extra: unknown field (expected one of: aliases, circuit_breaker, compatibility, context_window_fallback, plugins, "
+            + "providers, request_timeout, server, state, strategy, targets, virtual_keys)",
+        "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, key, models, "
+            + "provider, stream_idle_timeout, timeout)",
         "providers[0].provider: \"openia\" is not a provider type (expected: openai, openai-compatible, anthropic, mock)",
         "providers[1].api_key: is required for provider openai",
         "providers[1].base_url: \"ftp://example.com\" is not an http(s) URL with a host",

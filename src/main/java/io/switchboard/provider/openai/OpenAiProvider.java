@@ -63,7 +63,7 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
     if (authorization != null) {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
-    return http.post(path, headers, request.passthroughBytes(), request.stream(), codec);
+    return http.post(path, headers, request.passthroughBytes(), request.stream(), codec, request.timeout());
   }
 
   private record Codec(GatewayConfig.Provider config) implements ResponseCodec {

@@ -1,0 +1,146 @@
+package io.switchboard.routing.health;
+
+import io.switchboard.config.GatewayConfig;
+import java.util.function.LongSupplier;
+
+/**
+ * One target's breaker. Closed until {@code failureThreshold} consecutive counted failures; then open
+ * (skipped) for {@code openFor}; then half-open: one probe at a time, {@code successThreshold} probe
+ * successes close it, a probe failure reopens it. Thread-safe: every event loop shares one instance.
+ */
+public final class CircuitBreaker {
+  public enum State { CLOSED, OPEN, HALF_OPEN }
+
+  /** What a call changed, for the store to tell the other replicas. */
+  public enum Change { NONE, OPENED, CLOSED }
+
+  private final GatewayConfig.CircuitBreaker settings;
+  private final LongSupplier clock;
+  private State state = State.CLOSED;
+  private int failures;
+  private int probeSuccesses;
+  private boolean probing;
+  private long openUntil;
+
+  /** {@code clock}: wall-clock milliseconds, comparable across replicas. */
+  public CircuitBreaker(GatewayConfig.CircuitBreaker settings, LongSupplier clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  public synchronized State state() {
+    if (state == State.OPEN && clock.getAsLong() >= openUntil) {
+      return State.HALF_OPEN;  // lazily: the next tryAcquire makes it so
+    }
+    return state;
+  }
+
+  /** Milliseconds until the breaker lets a probe through; 0 when it would now. */
+  public synchronized long remainingOpenMillis() {
+    return state == State.OPEN ? Math.max(0, openUntil - clock.getAsLong()) : 0;
+  }
+
+  /** True when a request may go now; in half-open this takes the single probe slot. */
+  public synchronized boolean tryAcquire() {
+    switch (state) {
+      case CLOSED -> {
+        return true;
+      }
+      case OPEN -> {
+        if (clock.getAsLong() < openUntil) {
+          return false;
+        }
+        state = State.HALF_OPEN;
+        probeSuccesses = 0;
+        probing = true;
+        return true;
+      }
+      default -> {
+        if (probing) {
+          return false;
+        }
+        probing = true;
+        return true;
+      }
+    }
+  }
+
+  /** Would a request be let through now? Changes nothing. */
+  public synchronized boolean wouldAllow() {
+    return switch (state) {
+      case CLOSED -> true;
+      case OPEN -> clock.getAsLong() >= openUntil;
+      case HALF_OPEN -> !probing;
+    };
+  }
+
+  public synchronized Change onSuccess() {
+    switch (state) {
+      case CLOSED -> failures = 0;
+      case HALF_OPEN -> {
+        probing = false;
+        if (++probeSuccesses >= settings.successThreshold()) {
+          close();
+          return Change.CLOSED;
+        }
+      }
+      case OPEN -> { }  // a request admitted before the breaker opened: no say
+    }
+    return Change.NONE;
+  }
+
+  public synchronized Change onFailure() {
+    switch (state) {
+      case CLOSED -> {
+        if (++failures >= settings.failureThreshold()) {
+          open(clock.getAsLong() + settings.openFor().toMillis());
+          return Change.OPENED;
+        }
+      }
+      case HALF_OPEN -> {
+        open(clock.getAsLong() + settings.openFor().toMillis());
+        return Change.OPENED;
+      }
+      case OPEN -> { }
+    }
+    return Change.NONE;
+  }
+
+  /** An admitted request that ended without a verdict (a 4xx, a client that left): frees the probe slot. */
+  public synchronized void onNeutral() {
+    if (state == State.HALF_OPEN) {
+      probing = false;
+    }
+  }
+
+  /** Another replica opened this target's breaker. */
+  public synchronized void forceOpen(long untilMillis) {
+    if (state != State.OPEN || untilMillis > openUntil) {
+      open(untilMillis);
+    }
+  }
+
+  /** Another replica closed it after its probes succeeded. */
+  public synchronized void forceClose() {
+    close();
+  }
+
+  /** Epoch millis until which it stays open (meaningful only when open). */
+  public synchronized long openUntil() {
+    return openUntil;
+  }
+
+  private void open(long until) {
+    state = State.OPEN;
+    openUntil = until;
+    probing = false;
+    probeSuccesses = 0;
+  }
+
+  private void close() {
+    state = State.CLOSED;
+    failures = 0;
+    probing = false;
+    probeSuccesses = 0;
+  }
+}
