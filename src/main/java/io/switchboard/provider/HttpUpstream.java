@@ -61,18 +61,16 @@ public final class HttpUpstream {
     return headers;
   }
 
-  /** POSTs to {@code path} under the provider's base URL, within the provider's timeout. */
-  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec) {
-    return post(path, headers, body, stream, codec, null);
-  }
-
   /**
-   * POSTs within {@code attemptTimeout} (null: the provider's {@code timeout}). After a stream's first
-   * chunk the attempt timeout no longer applies; gaps longer than {@code stream_idle_timeout} end it.
+   * POSTs {@code body} for {@code request} to {@code path} under the provider's base URL, within the
+   * request's attempt timeout (null: the provider's {@code timeout}), stopped at once if the request is
+   * cancelled. After a stream's first chunk the attempt timeout no longer applies; gaps longer than
+   * {@code stream_idle_timeout} end it.
    */
-  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, boolean stream, ResponseCodec codec,
-      Duration attemptTimeout) {
-    Duration timeout = attemptTimeout == null ? config.timeout() : attemptTimeout;
+  public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, UpstreamRequest request,
+      ResponseCodec codec) {
+    boolean stream = request.stream();
+    Duration timeout = request.timeout() == null ? config.timeout() : request.timeout();
     // The connection's own idle timeout is a backstop only; our timers act first.
     long idle = Math.max(timeout.toMillis(), stream ? config.streamIdleTimeout().toMillis() : 0) + 1000;
     RequestOptions options = new RequestOptions()
@@ -85,13 +83,19 @@ public final class HttpUpstream {
         .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()))
         .setIdleTimeout(idle);
     Attempt attempt = new Attempt(timeout, codec, stream);
+    request.cancellation().onCancel(() -> {
+      if (attempt.fail(UpstreamException.connection(config.key(), "the client closed the request"))
+          && attempt.request != null) {
+        attempt.request.reset();
+      }
+    });
     client.request(options)
-        .compose(request -> {
-          attempt.request = request;
+        .compose(upstream -> {
+          attempt.request = upstream;
           if (attempt.isDone()) {
-            request.reset();  // timed out while connecting
+            upstream.reset();  // timed out or cancelled while connecting
           }
-          return request.send(body);
+          return upstream.send(body);
         })
         .onComplete(ar -> {
           if (ar.succeeded()) {

@@ -9,19 +9,25 @@ import java.time.Duration;
  * What one attempt sends: the client's request as a JSON tree, the model this target is asked for,
  * and the client's original bytes, which a passthrough provider forwards untouched when the model
  * needs no rewrite. {@code timeout}, when set, replaces the provider's per-attempt timeout (a target's own,
- * or what is left of the request's deadline).
+ * or what is left of the request's deadline); {@code cancellation} stops the attempt when the client leaves.
  */
 public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
-    Duration timeout) {
+    Duration timeout, Cancellation cancellation) {
+
+  /** With the provider's own per-attempt timeout, never cancelled. */
+  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId) {
+    this(body, originalBytes, model, stream, requestId, null, Cancellation.none());
+  }
 
   /** With the provider's own per-attempt timeout. */
-  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId) {
-    this(body, originalBytes, model, stream, requestId, null);
+  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
+      Cancellation cancellation) {
+    this(body, originalBytes, model, stream, requestId, null, cancellation);
   }
 
   /** The same request with this attempt's timeout (null: the provider's). */
   public UpstreamRequest withTimeout(Duration timeout) {
-    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout);
+    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout, cancellation);
   }
 
   /** The bytes to forward to an OpenAI-compatible upstream: the original ones unless the model changes. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.provider.Cancellation;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.UpstreamException;
 import io.switchboard.provider.UpstreamRequest;
@@ -163,15 +164,15 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       error(response, e);
       return;
     }
-    boolean[] clientGone = {false};
-    response.closeHandler(v -> clientGone[0] = true);
+    Cancellation cancellation = new Cancellation();
+    response.closeHandler(v -> cancellation.cancel());
     gateway.executor()
         .execute(operation, plan, routedModel,
-            c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId),
-            () -> clientGone[0], requestId)
+            c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
+            cancellation::isCancelled, requestId)
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            respond(response, ar.result(), clientGone[0]);
+            respond(response, ar.result(), cancellation.isCancelled());
           } else {
             fail(response, ar.cause(), requestId);
           }

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -620,8 +619,6 @@ class FaultInjectionE2eTest {
   }
 
   @Test
-  @Disabled("BUG: a stream that stalls after its first event hangs the client for ever: the provider timeout is "
-      + "only an idle timeout until the response head (Vert.x 5 cancels it in handleResponse)")
   void streamThatStallsAfterTheFirstByteEndsWithinTheIdleTimeout() throws Exception {
     startPrimaryAndClaudeBackup("a");
     a.then(FaultyUpstream.sse(openAiEvents(), 2, End.STALL, Duration.ZERO, Duration.ofMillis(2)));
@@ -691,8 +688,6 @@ class FaultInjectionE2eTest {
   }
 
   @Test
-  @Disabled("BUG: an OpenAI-format upstream's truncated 200 JSON body is relayed to the client as a 200 (only the "
-      + "first byte is checked), instead of failing over")
   void truncatedJsonFromAnOpenAiUpstreamFailsOver() throws Exception {
     startPrimaryAndClaudeBackup("a");
     a.then(FaultyUpstream.body200("application/json", "{\"id\": \"chatcmpl-123\", \"object\": \"chat.compl"));
@@ -856,8 +851,6 @@ class FaultInjectionE2eTest {
   }
 
   @Test
-  @Disabled("BUG: a client that disconnects before the first byte leaves the upstream attempt running until the "
-      + "provider timeout; the executor only checks the flag between attempts")
   void clientDisconnectingBeforeTheFirstByteCancelsTheUpstreamRequest() throws Exception {
     start("""
         strategy: {mode: fallback}
@@ -877,8 +870,6 @@ class FaultInjectionE2eTest {
   }
 
   @Test
-  @Disabled("BUG: a client that disconnects while a non-stream answer is awaited leaves the upstream attempt running "
-      + "until the provider timeout")
   void clientDisconnectingDuringANonStreamRequestCancelsTheUpstreamRequest() throws Exception {
     start("""
         strategy: {mode: single}

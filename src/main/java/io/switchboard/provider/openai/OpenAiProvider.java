@@ -1,6 +1,9 @@
 package io.switchboard.provider.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.Json;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.CompletionProvider;
@@ -18,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
+import java.io.IOException;
 
 /**
  * OpenAI and every OpenAI-compatible server: a passthrough. The client's bytes go upstream unchanged
@@ -63,7 +67,7 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
     if (authorization != null) {
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
-    return http.post(path, headers, request.passthroughBytes(), request.stream(), codec, request.timeout());
+    return http.post(path, headers, request.passthroughBytes(), request, codec);
   }
 
   private record Codec(GatewayConfig.Provider config) implements ResponseCodec {
@@ -74,17 +78,20 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
 
     @Override
     public Buffer complete(Buffer body) {
-      // Passthrough: forward the bytes; a cheap look at the first byte catches HTML error pages sent as 200.
-      for (int i = 0; i < body.length(); i++) {
-        byte b = body.getByte(i);
-        if (b == '{') {
-          return body;
+      // Passthrough forwards the bytes, but only whole JSON: a token scan (no tree) catches HTML error
+      // pages sent as 200 and bodies cut short, so they fail over instead of reaching the client.
+      try (JsonParser parser = Json.MAPPER.getFactory().createParser(body.getBytes())) {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          throw new IllegalArgumentException("expected a JSON object");
         }
-        if (!Character.isWhitespace(b)) {
-          break;
+        parser.skipChildren();
+        if (parser.nextToken() != null) {
+          throw new IllegalArgumentException("unexpected content after the JSON object");
         }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("the body is not complete JSON");
       }
-      throw new IllegalArgumentException("expected a JSON object");
+      return body;
     }
 
     @Override
