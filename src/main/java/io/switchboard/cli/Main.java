@@ -104,10 +104,7 @@ public final class Main {
       }
     }
     String host = options.host != null ? options.host : config.server().host();
-    GatewayConfig effective = new GatewayConfig(
-        config.server().withListener(host, port),
-        config.providers(), config.strategy(), config.targets(), config.aliases(), config.plugins(),
-        config.onUnsupportedParam());
+    GatewayConfig effective = config.withServer(config.server().withListener(host, port));
     Logger log = LoggerFactory.getLogger(Main.class);
     CountDownLatch started = new CountDownLatch(1);
     int[] result = {-1};

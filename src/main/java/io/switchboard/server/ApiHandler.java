@@ -159,6 +159,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       error(response, e);
       return;
     }
+    if (plan.getFirst().variant() != null) {
+      LOG.info("request {} ab-test variant {}", requestId, plan.getFirst().variant());
+    }
     boolean[] clientGone = {false};
     response.closeHandler(v -> clientGone[0] = true);
     gateway.executor()
@@ -309,6 +312,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     headers.set(Headers.TARGET, served.target().id());
     headers.set(Headers.MODEL, served.upstreamModel());
     headers.set(Headers.ATTEMPTS, Integer.toString(attempts));
+    if (served.variant() != null) {
+      headers.set(Headers.VARIANT, served.variant());
+    }
   }
 
   private void model(HttpServerResponse response, String id) {

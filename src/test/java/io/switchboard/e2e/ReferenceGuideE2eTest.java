@@ -42,8 +42,7 @@ class ReferenceGuideE2eTest {
     GatewayConfig config = ConfigLoader.parse(step2, Map.of(
         "OPENAI_API_KEY", "sk-real-openai", "ANTHROPIC_API_KEY", "sk-ant-real",
         "OPENAI_BASE_URL", openai.url() + "/v1", "ANTHROPIC_BASE_URL", anthropic.url()));
-    GatewayConfig onFreePort = new GatewayConfig(config.server().withListener("127.0.0.1", 0), config.providers(),
-        config.strategy(), config.targets(), config.aliases(), config.plugins(), config.onUnsupportedParam());
+    GatewayConfig onFreePort = config.withServer(config.server().withListener("127.0.0.1", 0));
     gateway = GatewayServer.start(onFreePort).await(10, TimeUnit.SECONDS);
     // Step 3: `OpenAI(api_key="sk-your-openai-key", base_url="http://localhost:8080")`
     client = OpenAIOkHttpClient.builder()
