@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The cost of choosing the order of targets, per strategy, for 2 and 8 eligible targets: one
  * {@code order(...)} call as the request path makes it (context built per request, shared stats).
- * Run with bench/jmh.sh; not part of the test suite.
+ * The prompt is about 470 characters and no rule matches, so content-based scans all of it. Run with
+ * bench/jmh.sh; not part of the test suite.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,7 +45,7 @@ public class StrategyBenchmark {
       "claude-sonnet-4-5", "gpt-4.1-mini", "o4-mini", "unpriced-local", "gpt-4.1-nano");
 
   @Param({"single", "fallback", "loadbalance", "least-latency", "least-busy", "cost-optimized", "conditional",
-      "content-based", "ab-test"})
+      "content-based", "content-based-no-regex", "ab-test"})
   public String mode;
 
   @Param({"2", "8"})
@@ -61,7 +62,8 @@ public class StrategyBenchmark {
     for (int i = 0; i < targets; i++) {
       yaml.append("  - {key: t").append(i).append(", provider: mock}\n");
     }
-    yaml.append("strategy:\n  mode: ").append(mode).append('\n').append(switch (mode) {
+    String configMode = mode.equals("content-based-no-regex") ? "content-based" : mode;
+    yaml.append("strategy:\n  mode: ").append(configMode).append('\n').append(switch (mode) {
       case "conditional" -> """
             conditions:
               - query: {metadata.tier: pro, params.temperature: {$lt: 0.5}}
@@ -76,6 +78,12 @@ public class StrategyBenchmark {
             rules:
               - {prompt_contains: [sql, database], prompt_not_contains: oracle, then: t0}
               - {prompt_regex: "(?i)\\\\bpython\\\\b", then: t1}
+            default: t0
+          """;
+      case "content-based-no-regex" -> """
+            rules:
+              - {prompt_contains: [sql, database], prompt_not_contains: oracle, then: t0}
+              - {prompt_contains: python, then: t1}
             default: t0
           """;
       case "ab-test" -> """
