@@ -166,4 +166,21 @@ class StrategyConfigTest {
       assertThat(config.strategy().mode()).as(litellm).isEqualTo(mode);
     });
   }
+
+  @Test
+  void liteLlmStrategiesWithFallbacksTryDeploymentsInOrder() {
+    for (String litellm : new String[] {"least-busy", "latency-based-routing", "cost-based-routing"}) {
+      GatewayConfig config = ConfigLoader.parse("""
+          model_list:
+            - model_name: gpt-4o
+              litellm_params: {model: openai/gpt-4o, api_key: sk-1}
+            - model_name: claude
+              litellm_params: {model: anthropic/claude-3-5-haiku-latest, api_key: sk-2}
+          router_settings:
+            routing_strategy: %s
+            fallbacks: [{gpt-4o: [claude]}]
+          """.formatted(litellm), Map.of());
+      assertThat(config.strategy().mode()).as(litellm).isEqualTo(StrategyMode.FALLBACK);
+    }
+  }
 }
