@@ -10,6 +10,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.config.GatewayConfig.CircuitBreaker;
 import io.switchboard.config.GatewayConfig.Concurrency;
+import io.switchboard.config.GatewayConfig.Condition;
+import io.switchboard.config.GatewayConfig.ContentRule;
+import io.switchboard.config.GatewayConfig.Unpriced;
+import io.switchboard.config.GatewayConfig.Variant;
+import io.switchboard.pricing.ModelPrice;
+import io.switchboard.pricing.PriceCatalog;
 import io.switchboard.config.GatewayConfig.Plugin;
 import io.switchboard.config.GatewayConfig.Provider;
 import io.switchboard.config.GatewayConfig.Resilience;
@@ -37,6 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +62,25 @@ public final class ConfigLoader {
 
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility",
-      "request_timeout", "circuit_breaker", "context_window_fallback", "state");
+      "request_timeout", "circuit_breaker", "context_window_fallback", "state", "pricing_file");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops");
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models", "connect_timeout",
       "stream_idle_timeout");
-  private static final Set<String> STRATEGY_KEYS = Set.of("mode", "failover_on_status_codes");
+  private static final Set<String> STRATEGY_KEYS = Set.of("mode", "failover_on_status_codes", "exploration",
+      "expected_output_tokens", "unpriced_strategy", "conditions", "rules", "default", "variants");
+  /** Strategy fields that belong to one mode (or two): given with another mode, they are a problem. */
+  private static final Map<String, Set<StrategyMode>> STRATEGY_FIELD_MODES = Map.of(
+      "exploration", Set.of(StrategyMode.LEAST_LATENCY),
+      "expected_output_tokens", Set.of(StrategyMode.COST_OPTIMIZED),
+      "unpriced_strategy", Set.of(StrategyMode.COST_OPTIMIZED),
+      "conditions", Set.of(StrategyMode.CONDITIONAL),
+      "rules", Set.of(StrategyMode.CONTENT_BASED),
+      "default", Set.of(StrategyMode.CONDITIONAL, StrategyMode.CONTENT_BASED),
+      "variants", Set.of(StrategyMode.AB_TEST));
+  private static final Set<String> CONDITION_KEYS = Set.of("query", "then");
+  private static final Set<String> RULE_KEYS = Set.of("prompt_contains", "prompt_not_contains", "prompt_regex", "then");
+  private static final Set<String> VARIANT_KEYS = Set.of("label", "weight", "targets");
   private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map",
       "circuit_breaker", "concurrency", "timeout");
   private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout");
@@ -212,8 +232,9 @@ public final class ConfigLoader {
       Map<String, String> aliases = aliases(root);
       List<Plugin> plugins = plugins(root.get("plugins"));
       UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
-      return new GatewayConfig(server, providers, new Strategy(mode, failoverOn), targets, aliases, plugins, policy,
-          resilience);
+      Strategy strategy = strategyOptions(root.get("strategy"), mode, failoverOn, targets);
+      PriceCatalog prices = prices(root);
+      return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, policy, resilience, prices);
     }
 
     Server server(JsonNode node) {
@@ -398,14 +419,345 @@ public final class ConfigLoader {
       }
       String normalized = name.toLowerCase(Locale.ROOT);
       return StrategyMode.parse(normalized).orElseGet(() -> {
-        if (StrategyMode.NOT_YET_SUPPORTED.contains(normalized)) {
-          r.problem("strategy.mode", "\"" + name + "\" is not supported by this version (expected: "
-              + StrategyMode.expected() + ")");
-        } else {
-          r.problem("strategy.mode", "\"" + name + "\" is not a mode (expected: " + StrategyMode.expected() + ")");
-        }
+        r.problem("strategy.mode", "\"" + name + "\" is not a mode (expected: " + StrategyMode.expected() + ")");
         return null;
       });
+    }
+
+    /** The strategy fields beyond mode; each belongs to one mode, and is a problem with any other. */
+    Strategy strategyOptions(JsonNode node, StrategyMode mode, Set<Integer> failoverOn, List<Target> targets) {
+      Strategy defaults = new Strategy(mode, failoverOn);
+      if (node == null || !node.isObject()
+          || StrategyMode.parse(node.path("mode").asText("").toLowerCase(Locale.ROOT)).isEmpty()) {
+        return defaults;  // no mode, or a bad one already reported
+      }
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String field = it.next();
+        Set<StrategyMode> modes = STRATEGY_FIELD_MODES.get(field);
+        if (modes != null && !modes.contains(mode)) {
+          r.problem("strategy." + field, "does not apply to mode " + mode.configName() + " (expected with: "
+              + String.join(", ", modes.stream().map(StrategyMode::configName).sorted().toList()) + ")");
+        }
+      }
+      double exploration = r.number(node, "exploration", "strategy", Strategy.DEFAULT_EXPLORATION, 0.0);
+      if (exploration > 1) {
+        r.problem("strategy.exploration", exploration + " is out of range (expected: 0 to 1)");
+        exploration = Strategy.DEFAULT_EXPLORATION;
+      }
+      int expectedOutput = r.integer(node, "expected_output_tokens", "strategy",
+          Strategy.DEFAULT_EXPECTED_OUTPUT_TOKENS, 0, 10_000_000);
+      Unpriced unpriced = Unpriced.LAST;
+      String unpricedName = r.string(node, "unpriced_strategy", "strategy", false);
+      if (unpricedName != null) {
+        switch (unpricedName.toLowerCase(Locale.ROOT)) {
+          case "last" -> unpriced = Unpriced.LAST;
+          case "first" -> unpriced = Unpriced.FIRST;
+          case "exclude" -> unpriced = Unpriced.EXCLUDE;
+          default -> r.problem("strategy.unpriced_strategy", "\"" + unpricedName
+              + "\" is not a choice (expected: last, first, exclude)");
+        }
+      }
+      List<Condition> conditions = new ArrayList<>();
+      if (mode == StrategyMode.CONDITIONAL && nonEmptyList(node.get("conditions"), "strategy.conditions")) {
+        for (int i = 0; i < node.get("conditions").size(); i++) {
+          Condition c = condition(node.get("conditions").get(i), "strategy.conditions[" + i + "]", targets);
+          if (c != null) {
+            conditions.add(c);
+          }
+        }
+      }
+      List<ContentRule> rules = new ArrayList<>();
+      if (mode == StrategyMode.CONTENT_BASED && nonEmptyList(node.get("rules"), "strategy.rules")) {
+        for (int i = 0; i < node.get("rules").size(); i++) {
+          ContentRule rule = contentRule(node.get("rules").get(i), "strategy.rules[" + i + "]", targets);
+          if (rule != null) {
+            rules.add(rule);
+          }
+        }
+      }
+      List<String> defaultTargets = node.has("default") && !node.get("default").isNull()
+          ? targetRefs(node.get("default"), "strategy.default", targets) : List.of();
+      List<Variant> variants = new ArrayList<>();
+      if (mode == StrategyMode.AB_TEST && nonEmptyList(node.get("variants"), "strategy.variants")) {
+        Set<String> labels = new HashSet<>();
+        for (int i = 0; i < node.get("variants").size(); i++) {
+          Variant v = variant(node.get("variants").get(i), "strategy.variants[" + i + "]", targets);
+          if (v != null && !labels.add(v.label())) {
+            r.problem("strategy.variants[" + i + "].label", "\"" + v.label() + "\" is used twice (expected: unique labels)");
+          } else if (v != null) {
+            variants.add(v);
+          }
+        }
+        if (!variants.isEmpty() && variants.stream().mapToInt(Variant::weight).sum() == 0) {
+          r.problem("strategy.variants", "every weight is 0 (expected: at least one variant with weight > 0)");
+        }
+      }
+      return new Strategy(mode, failoverOn, exploration, expectedOutput, unpriced, conditions, rules, defaultTargets,
+          variants);
+    }
+
+    /** True for a non-empty list; a missing, empty or wrong-typed one is a problem. */
+    boolean nonEmptyList(JsonNode node, String path) {
+      if (node == null || node.isNull()) {
+        r.problem(path, "is required for this mode");
+        return false;
+      }
+      if (!r.isArray(node, path)) {
+        return false;
+      }
+      if (node.isEmpty()) {
+        r.problem(path, "is empty (expected: at least one entry)");
+        return false;
+      }
+      return true;
+    }
+
+    Condition condition(JsonNode node, String path, List<Target> targets) {
+      if (!r.isObject(node, path)) {
+        if (node == null || node.isNull()) {
+          r.problem(path, "expected an object, got null");
+        }
+        return null;
+      }
+      r.onlyKeys(node, path, CONDITION_KEYS);
+      RequestQuery query = query(node.get("query"), path + ".query");
+      List<String> then = targetRefs(node.get("then"), path + ".then", targets);
+      return query == null || then.isEmpty() ? null : new Condition(query, then);
+    }
+
+    /** A query object: field conditions and $and / $or, all of which must hold. */
+    RequestQuery query(JsonNode node, String path) {
+      if (node == null || node.isNull()) {
+        r.problem(path, "is required");
+        return null;
+      }
+      if (!node.isObject()) {
+        r.problem(path, "expected an object of field conditions, got " + NodeReader.describe(node));
+        return null;
+      }
+      if (node.isEmpty()) {
+        r.problem(path, "is empty (expected: at least one field, $and or $or)");
+        return null;
+      }
+      List<RequestQuery> parts = new ArrayList<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        String key = e.getKey();
+        JsonNode value = e.getValue();
+        String at = path + "." + key;
+        if (key.equals("$and") || key.equals("$or")) {
+          if (!value.isArray() || value.isEmpty()) {
+            r.problem(at, "expected a non-empty list of queries, got " + NodeReader.describe(value));
+            continue;
+          }
+          List<RequestQuery> subs = new ArrayList<>();
+          for (int i = 0; i < value.size(); i++) {
+            RequestQuery q = query(value.get(i), at + "[" + i + "]");
+            if (q != null) {
+              subs.add(q);
+            }
+          }
+          parts.add(key.equals("$and") ? new RequestQuery.All(subs) : new RequestQuery.Any(subs));
+        } else if (key.startsWith("$")) {
+          r.problem(at, "\"" + key + "\" is not a combinator here (expected: $and, $or, or a field)");
+        } else {
+          RequestQuery.Field field = queryField(key, at);
+          if (value.isObject() && !value.isEmpty() && allOperators(value)) {
+            for (Iterator<Map.Entry<String, JsonNode>> ops = value.fields(); ops.hasNext(); ) {
+              Map.Entry<String, JsonNode> op = ops.next();
+              RequestQuery.Test test = test(field, op.getKey(), op.getValue(), at + "." + op.getKey());
+              if (test != null) {
+                parts.add(test);
+              }
+            }
+          } else if (value.isContainerNode()) {
+            r.problem(at, "expected a value or an object of operators ($eq, $in, ...), got " + NodeReader.describe(value));
+          } else if (field != null) {
+            parts.add(new RequestQuery.Test(field, RequestQuery.Operator.EQ, value, null));
+          }
+        }
+      }
+      return parts.size() == 1 ? parts.getFirst() : new RequestQuery.All(parts);
+    }
+
+    static boolean allOperators(JsonNode object) {
+      for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+        if (!it.next().startsWith("$")) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    RequestQuery.Field queryField(String key, String path) {
+      return switch (key) {
+        case "model" -> new RequestQuery.Field(RequestQuery.Kind.MODEL, List.of());
+        case "user" -> new RequestQuery.Field(RequestQuery.Kind.USER, List.of());
+        case "stream" -> new RequestQuery.Field(RequestQuery.Kind.STREAM, List.of());
+        case "has_tools" -> new RequestQuery.Field(RequestQuery.Kind.HAS_TOOLS, List.of());
+        default -> {
+          if (key.startsWith("metadata.") && key.length() > "metadata.".length()) {
+            yield new RequestQuery.Field(RequestQuery.Kind.METADATA, List.of(key.substring("metadata.".length())));
+          }
+          if (key.startsWith("params.") && key.length() > "params.".length()
+              && !List.of(key.substring("params.".length()).split("\\.", -1)).contains("")) {
+            yield new RequestQuery.Field(RequestQuery.Kind.PARAMS,
+                List.of(key.substring("params.".length()).split("\\.")));
+          }
+          r.problem(path, "unknown field (expected: model, user, stream, has_tools, metadata.<key>, "
+              + "params.<body field>)");
+          yield null;
+        }
+      };
+    }
+
+    RequestQuery.Test test(RequestQuery.Field field, String opKey, JsonNode operand, String path) {
+      RequestQuery.Operator op = RequestQuery.Operator.parse(opKey);
+      if (op == null) {
+        r.problem(path, "\"" + opKey + "\" is not an operator (expected: " + String.join(", ",
+            java.util.Arrays.stream(RequestQuery.Operator.values()).map(RequestQuery.Operator::key).toList()) + ")");
+        return null;
+      }
+      java.util.regex.Pattern pattern = null;
+      String expected = switch (op) {
+        case EQ, NE -> operand.isContainerNode() ? "a string, number, boolean or null" : null;
+        case IN, NIN -> operand.isArray() && java.util.stream.StreamSupport.stream(operand.spliterator(), false)
+            .noneMatch(JsonNode::isContainerNode) ? null : "a list of values";
+        case GT, GTE, LT, LTE -> operand.isNumber() ? null : "a number";
+        case EXISTS -> operand.isBoolean() ? null : "true or false";
+        case PREFIX -> operand.isTextual() ? null : "a string";
+        case REGEX -> {
+          if (!operand.isTextual()) {
+            yield "a string";
+          }
+          try {
+            pattern = java.util.regex.Pattern.compile(operand.asText());
+            yield null;
+          } catch (PatternSyntaxException e) {
+            r.problem(path, "\"" + operand.asText() + "\" is not a valid regular expression (" + e.getDescription() + ")");
+            yield "";
+          }
+        }
+      };
+      if (expected != null) {
+        if (!expected.isEmpty()) {
+          r.problem(path, NodeReader.describe(operand) + " is not a valid operand (expected: " + expected + ")");
+        }
+        return null;
+      }
+      return field == null ? null : new RequestQuery.Test(field, op, operand, pattern);
+    }
+
+    ContentRule contentRule(JsonNode node, String path, List<Target> targets) {
+      if (!r.isObject(node, path)) {
+        if (node == null || node.isNull()) {
+          r.problem(path, "expected an object, got null");
+        }
+        return null;
+      }
+      r.onlyKeys(node, path, RULE_KEYS);
+      List<String> contains = r.stringList(node, "prompt_contains", path).stream()
+          .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+      List<String> notContains = r.stringList(node, "prompt_not_contains", path).stream()
+          .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+      String regexText = r.string(node, "prompt_regex", path, false);
+      Pattern regex = null;
+      if (regexText != null) {
+        try {
+          regex = Pattern.compile(regexText);
+        } catch (PatternSyntaxException e) {
+          r.problem(path + ".prompt_regex", "\"" + regexText + "\" is not a valid regular expression ("
+              + e.getDescription() + ")");
+        }
+      }
+      if (!node.has("prompt_contains") && !node.has("prompt_not_contains") && !node.has("prompt_regex")) {
+        r.problem(path, "has no test (expected: prompt_contains, prompt_not_contains or prompt_regex)");
+      }
+      List<String> then = targetRefs(node.get("then"), path + ".then", targets);
+      return then.isEmpty() ? null : new ContentRule(contains, notContains, regex, then);
+    }
+
+    Variant variant(JsonNode node, String path, List<Target> targets) {
+      if (!r.isObject(node, path)) {
+        if (node == null || node.isNull()) {
+          r.problem(path, "expected an object, got null");
+        }
+        return null;
+      }
+      r.onlyKeys(node, path, VARIANT_KEYS);
+      String label = r.string(node, "label", path, true);
+      int weight = r.integer(node, "weight", path, 1, 0, 1_000_000);
+      List<String> then = targetRefs(node.get("targets"), path + ".targets", targets);
+      return label == null || then.isEmpty() ? null : new Variant(label, weight, then);
+    }
+
+    /**
+     * One target reference or a list of them, resolved to target ids: a reference is a target's id (its
+     * name, or its provider key when unnamed), or a provider key, which stands for all of its targets.
+     */
+    List<String> targetRefs(JsonNode node, String path, List<Target> targets) {
+      List<String> out = new ArrayList<>();
+      if (node == null || node.isNull()) {
+        r.problem(path, "is required (expected: a target name, or a list of them)");
+        return out;
+      }
+      if (!node.isTextual() && !node.isArray()) {
+        r.problem(path, "expected a target name or a list of them, got " + NodeReader.describe(node));
+        return out;
+      }
+      if (node.isArray() && node.isEmpty()) {
+        r.problem(path, "is empty (expected: at least one target)");
+        return out;
+      }
+      List<JsonNode> refs = new ArrayList<>();
+      node.forEach(refs::add);
+      if (node.isTextual()) {
+        refs = List.of(node);
+      }
+      for (int i = 0; i < refs.size(); i++) {
+        String at = node.isArray() ? path + "[" + i + "]" : path;
+        JsonNode ref = refs.get(i);
+        if (!ref.isTextual() || ref.asText().isBlank()) {
+          r.problem(at, "expected a target name, got " + NodeReader.describe(ref));
+          continue;
+        }
+        String name = ref.asText();
+        List<String> ids = targets.stream().map(Target::id).filter(name::equals).toList();
+        if (ids.isEmpty()) {
+          ids = targets.stream().filter(t -> t.virtualKey().equals(name)).map(Target::id).toList();
+        }
+        if (ids.isEmpty()) {
+          r.problem(at, "\"" + name + "\" names no target (expected one of: "
+              + String.join(", ", targets.stream().map(Target::id).toList()) + ")");
+        }
+        ids.stream().filter(id -> !out.contains(id)).forEach(out::add);
+      }
+      return out;
+    }
+
+    /** The built-in price catalog, extended and overridden by {@code pricing_file} when given. */
+    PriceCatalog prices(ObjectNode root) {
+      String file = r.string(root, "pricing_file", "", false);
+      if (file == null || file.isBlank()) {
+        return PriceCatalog.builtIn();
+      }
+      JsonNode tree;
+      try {
+        tree = new ObjectMapper().readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+      } catch (NoSuchFileException e) {
+        r.problem("pricing_file", "\"" + file + "\": no such file");
+        return PriceCatalog.builtIn();
+      } catch (JsonProcessingException e) {
+        r.problem("pricing_file", "\"" + file + "\" is not valid JSON: " + e.getOriginalMessage());
+        return PriceCatalog.builtIn();
+      } catch (IOException | java.nio.file.InvalidPathException e) {
+        r.problem("pricing_file", "\"" + file + "\" cannot be read (" + e.getMessage() + ")");
+        return PriceCatalog.builtIn();
+      }
+      List<String> problems = new ArrayList<>();
+      Map<String, ModelPrice> entries = PriceCatalog.parse(tree, problems);
+      problems.forEach(p -> r.problem("pricing_file", file + ": " + p));
+      return PriceCatalog.builtIn().with(entries);
     }
 
     List<Target> targets(JsonNode list, List<Provider> providers, CircuitBreaker defaultBreaker) {

@@ -36,9 +36,10 @@ final class LiteLlmConfig {
   private static final Set<String> PARAMS_HANDLED = Set.of("model", "custom_llm_provider", "api_key", "api_base",
       "base_url", "timeout", "stream_timeout", "rpm", "tpm", "weight", "extra_headers", "max_retries");
   private static final Set<String> LOADBALANCE_STRATEGIES = Set.of(
-      "simple-shuffle", "least-busy", "usage-based-routing", "usage-based-routing-v2");
+      "simple-shuffle", "usage-based-routing", "usage-based-routing-v2");
+  /** LiteLLM strategies with a native mode of the same behaviour. */
   private static final Map<String, String> PASSED_THROUGH_STRATEGIES = Map.of(
-      "latency-based-routing", "least-latency", "cost-based-routing", "cost-optimized");
+      "least-busy", "least-busy", "latency-based-routing", "least-latency", "cost-based-routing", "cost-optimized");
   private static final Set<String> CALLBACK_KEYS = Set.of(
       "success_callback", "failure_callback", "callbacks", "service_callback");
   private static final Set<String> SILENT_SETTINGS = Set.of("set_verbose", "json_logs");
@@ -621,16 +622,15 @@ final class LiteLlmConfig {
         String name = routing.asText().toLowerCase(Locale.ROOT);
         if (!routing.isTextual()) {
           problem(from, "expected a string, got " + NodeReader.describe(routing));
-        } else if (LOADBALANCE_STRATEGIES.contains(name)) {
-          mode = fallbacks ? "fallback" : "loadbalance";
+        } else if (LOADBALANCE_STRATEGIES.contains(name) || PASSED_THROUGH_STRATEGIES.containsKey(name)) {
+          // Within a model group LiteLLM applies the strategy; across groups, fallbacks are ordered.
+          mode = fallbacks ? "fallback" : PASSED_THROUGH_STRATEGIES.getOrDefault(name, "loadbalance");
           if (fallbacks && severalDeployments) {
             warn(from, "\"" + routing.asText() + "\" with fallbacks: deployments sharing a model_name are tried "
-                + "in model_list order (ordered fallback), not load-balanced");
-          } else if (!name.equals("simple-shuffle") && !fallbacks) {
+                + "in model_list order (ordered fallback), not by the routing strategy");
+          } else if (name.startsWith("usage-based-routing") && !fallbacks) {
             warn(from, "\"" + routing.asText() + "\" is approximated by weighted random load balancing");
           }
-        } else if (PASSED_THROUGH_STRATEGIES.containsKey(name)) {
-          mode = PASSED_THROUGH_STRATEGIES.get(name);  // the validator says whether this version has it
         } else {
           problem(from, "\"" + routing.asText() + "\" is not a LiteLLM routing strategy (expected: simple-shuffle, "
               + "least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, cost-based-routing)");

@@ -8,11 +8,13 @@ import java.util.Optional;
 public enum StrategyMode {
   SINGLE("single"),
   FALLBACK("fallback"),
-  LOADBALANCE("loadbalance", "load-balance", "load_balance");
-
-  /** Modes other gateways name that this build does not implement yet: refused by name, never ignored. */
-  static final List<String> NOT_YET_SUPPORTED = List.of(
-      "least-latency", "least-busy", "cost-optimized", "conditional", "content-based", "ab-test");
+  LOADBALANCE("loadbalance", "load-balance", "load_balance"),
+  LEAST_LATENCY("least-latency", "least_latency"),
+  LEAST_BUSY("least-busy", "least_busy"),
+  COST_OPTIMIZED("cost-optimized", "cost_optimized"),
+  CONDITIONAL("conditional"),
+  CONTENT_BASED("content-based", "content_based"),
+  AB_TEST("ab-test", "ab_test");
 
   private final List<String> names;
 

@@ -60,7 +60,13 @@ public final class ModelRouter {
       throw new ApiException(400, "invalid_request_error", "unsupported_operation", "model",
           "The model `" + requestedModel + "` does not support " + operation.label() + " on any configured provider.");
     }
-    return strategy.order(eligible, context);
+    List<Candidate> plan = strategy.order(eligible, context);
+    if (plan.isEmpty()) {
+      // Only cost-optimized with unpriced_strategy: exclude leaves nothing, when no target has a price.
+      throw new ApiException(400, "invalid_request_error", "no_routable_target", "model",
+          "No configured target for the model `" + requestedModel + "` is allowed by the routing strategy.");
+    }
+    return plan;
   }
 
   /** {@code provider/model}: the prefix names a provider key or type; the rest is sent as the model. */

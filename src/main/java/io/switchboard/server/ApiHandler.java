@@ -164,6 +164,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       error(response, e);
       return;
     }
+    if (plan.getFirst().variant() != null) {
+      LOG.info("request {} ab-test variant {}", requestId, plan.getFirst().variant());
+    }
     Cancellation cancellation = new Cancellation();
     response.closeHandler(v -> cancellation.cancel());
     gateway.executor()
@@ -324,6 +327,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     headers.set(Headers.TARGET, served.target().id());
     headers.set(Headers.MODEL, served.upstreamModel());
     headers.set(Headers.ATTEMPTS, Integer.toString(attempts));
+    if (served.variant() != null) {
+      headers.set(Headers.VARIANT, served.variant());
+    }
   }
 
   private void model(HttpServerResponse response, String id) {

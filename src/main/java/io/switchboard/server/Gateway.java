@@ -29,7 +29,7 @@ public record Gateway(GatewayConfig config, Map<String, Provider> providers, Mod
     for (GatewayConfig.Provider p : config.providers()) {
       providers.put(p.key(), ProviderFactory.create(p, config, vertx, client));
     }
-    ModelRouter router = new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
+    ModelRouter router = new ModelRouter(config, providers, Strategies.create(config));
     RequestExecutor executor = new RequestExecutor(vertx, ThreadLocalRandom.current(), stats,
         config.strategy().failoverOnStatusCodes(), health, config.resilience().requestTimeout(),
         ContextWindowFallback.of(config, providers));

@@ -104,16 +104,16 @@ class ConfigLoaderTest {
         providers: [{key: m, provider: mock}]
         strategy: {mode: fastest}
         """, Map.of())).containsExactly(
-        "strategy.mode: \"fastest\" is not a mode (expected: single, fallback, loadbalance)");
+        "strategy.mode: \"fastest\" is not a mode (expected: single, fallback, loadbalance, least-latency, "
+            + "least-busy, cost-optimized, conditional, content-based, ab-test)");
   }
 
   @Test
-  void modesOfLaterVersionsAreRefusedByName() {
-    assertThat(problems("""
-        providers: [{key: m, provider: mock}]
-        strategy: {mode: least-latency}
-        """, Map.of())).containsExactly(
-        "strategy.mode: \"least-latency\" is not supported by this version (expected: single, fallback, loadbalance)");
+  void everyModeOfTheIssueIsAccepted() {
+    for (String mode : List.of("least-latency", "least_latency", "least-busy", "cost-optimized", "load_balance")) {
+      assertThat(ConfigLoader.parse("providers: [{key: m, provider: mock}]\nstrategy: {mode: " + mode + "}\n",
+          Map.of()).strategy().mode()).isNotNull();
+    }
   }
 
   @Test
@@ -147,7 +147,7 @@ class ConfigLoaderTest {
         """, Map.of());
     assertThat(problems).containsExactlyInAnyOrder(
         "extra: unknown field (expected one of: aliases, circuit_breaker, compatibility, context_window_fallback, plugins, "
-            + "providers, request_timeout, server, state, strategy, targets, virtual_keys)",
+            + "pricing_file, providers, request_timeout, server, state, strategy, targets, virtual_keys)",
         "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, key, models, "
             + "provider, stream_idle_timeout, timeout)",
         "providers[0].provider: \"openia\" is not a provider type (expected: openai, openai-compatible, anthropic, mock)",
@@ -155,7 +155,8 @@ class ConfigLoaderTest {
         "providers[1].base_url: \"ftp://example.com\" is not an http(s) URL with a host",
         "providers[1].timeout: \"soon\" is not a duration (expected: seconds, or a number with ms, s, m or h)",
         "providers: key \"a\" is used twice (expected: unique keys)",
-        "strategy.retries: unknown field (expected one of: failover_on_status_codes, mode)",
+        "strategy.retries: unknown field (expected one of: conditions, default, expected_output_tokens, exploration, "
+            + "failover_on_status_codes, mode, rules, unpriced_strategy, variants)",
         "targets[0].virtual_key: \"nope\" names no provider (expected one of: b, a)",
         "targets[0].weight: -1 is out of range (expected: 0 to 1000000)",
         "targets[0].retry.attempts: expected an integer, got \"many\"",

@@ -221,9 +221,7 @@ class LiteLlmConfigTest {
                 + "with ms, s, m or h)",
             "model_list[1].litellm_params.api_base: is required for \"hosted_vllm/x\" (an OpenAI-compatible "
                 + "server)",
-            "model_list[2].litellm_params.max_retries: 12 is out of range (expected: 0 to 9)",
-            "router_settings.routing_strategy: \"least-latency\" is not supported by this version (expected: "
-                + "single, fallback, loadbalance)"));
+            "model_list[2].litellm_params.max_retries: 12 is out of range (expected: 0 to 9)"));
   }
 
   @Test
@@ -461,7 +459,7 @@ class LiteLlmConfigTest {
         }
       });
     }
-    ModelRouter router = new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
+    ModelRouter router = new ModelRouter(config, providers, Strategies.create(config));
     io.switchboard.routing.RequestFacts facts = io.switchboard.routing.RequestFacts.of(model, router.resolveAlias(model),
         io.switchboard.api.Json.object().put("model", model));
     return router.route(model, Operation.CHAT, new io.switchboard.routing.RoutingContext(facts,

@@ -36,7 +36,7 @@ class ModelRouterTest {
     Map<String, Provider> providers = new LinkedHashMap<>();
     var client = vertx.createHttpClient();
     config.providers().forEach(p -> providers.put(p.key(), ProviderFactory.create(p, config, vertx, client)));
-    return new ModelRouter(config, providers, Strategies.forMode(config.strategy().mode()));
+    return new ModelRouter(config, providers, Strategies.create(config));
   }
 
   static List<String> route(ModelRouter router, String model, Operation op) {
