@@ -3,6 +3,8 @@
 # one, slower), wrk measures c=1 and c=32 against the upstream directly, through Switchboard, and through
 # a naive Node.js pipe proxy as a baseline, and prints the ratios to direct.
 #   bench/run.sh [DURATION_SECONDS] [UPSTREAMS]      e.g. bench/run.sh 20 "vertx node"
+# BENCH_CONFIG picks the gateway config (default bench/gateway.yaml, one target; see bench/*.yaml),
+# BENCH_JAR another build of the gateway (to compare before and after a change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-20}"
@@ -37,8 +39,8 @@ for upstream in $UPSTREAMS; do
     node bench/node-upstream.js "$UP_PORT" > /tmp/bench-upstream.log 2>&1 &
   fi
   pids+=($!)
-  BENCH_UPSTREAM_PORT=$UP_PORT "$JAVA_HOME/bin/java" ${BENCH_GATEWAY_OPTS:-} -jar target/switchboard.jar serve \
-    --config bench/gateway.yaml --port "$GW_PORT" > /tmp/bench-gateway.log 2>&1 &
+  BENCH_UPSTREAM_PORT=$UP_PORT "$JAVA_HOME/bin/java" ${BENCH_GATEWAY_OPTS:-} -jar "${BENCH_JAR:-target/switchboard.jar}" serve \
+    --config "${BENCH_CONFIG:-bench/gateway.yaml}" --port "$GW_PORT" > /tmp/bench-gateway.log 2>&1 &
   pids+=($!)
   node bench/node-proxy.js "$PROXY_PORT" "$UP_PORT" > /tmp/bench-proxy.log 2>&1 &
   pids+=($!)

@@ -17,7 +17,8 @@ public final class LocalTargetStats implements TargetStats {
   static final Duration WINDOW = Duration.ofMinutes(5);
 
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, Samples> latency = new ConcurrentHashMap<>();
+  // target id -> model -> samples: two lookups of strings whose hashes are cached, no key built per request
+  private final Map<String, Map<String, Samples>> latency = new ConcurrentHashMap<>();
   private final LongSupplier clock;
   private final long windowNanos;
 
@@ -38,7 +39,8 @@ public final class LocalTargetStats implements TargetStats {
 
   @Override
   public OptionalDouble latencyMillis(Target target, String model) {
-    Samples s = latency.get(key(target, model));
+    Map<String, Samples> byModel = latency.get(target.id());
+    Samples s = byModel == null ? null : byModel.get(model);
     return s == null ? OptionalDouble.empty() : s.mean(clock.getAsLong() - windowNanos);
   }
 
@@ -54,12 +56,9 @@ public final class LocalTargetStats implements TargetStats {
       n.decrementAndGet();
     }
     if (success) {
-      latency.computeIfAbsent(key(target, model), k -> new Samples()).add(latencyNanos, clock.getAsLong());
+      latency.computeIfAbsent(target.id(), k -> new ConcurrentHashMap<>())
+          .computeIfAbsent(model, k -> new Samples()).add(latencyNanos, clock.getAsLong());
     }
-  }
-
-  private static String key(Target target, String model) {
-    return target.id() + '\u0000' + model;
   }
 
   /** A fixed ring of (latency, time) samples. */

@@ -6,9 +6,11 @@ import io.switchboard.config.GatewayConfig.Target;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.Provider;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides which targets can serve a model, and in what order they are tried. A target serves a model
@@ -20,12 +22,18 @@ public final class ModelRouter {
   private final Map<String, Provider> providers;
   private final Map<String, String> aliases;
   private final RoutingStrategy strategy;
+  /** Who serves a model depends on the config alone, so it is worked out once per model, not per request. */
+  private final Map<Operation, Map<String, List<Candidate>>> eligibleCache = new EnumMap<>(Operation.class);
+  private static final int MAX_CACHED_MODELS = 4096;
 
   public ModelRouter(GatewayConfig config, Map<String, Provider> providers, RoutingStrategy strategy) {
     this.targets = config.targets();
     this.providers = providers;
     this.aliases = config.aliases();
     this.strategy = strategy;
+    for (Operation op : Operation.values()) {
+      eligibleCache.put(op, new ConcurrentHashMap<>());
+    }
   }
 
   /** Follows aliases to the model actually routed (cycles were refused at load time). */
@@ -43,6 +51,26 @@ public final class ModelRouter {
    */
   public List<Candidate> route(String requestedModel, Operation operation, RoutingContext context) {
     String model = context.request().model();
+    Map<String, List<Candidate>> cache = eligibleCache.get(operation);
+    List<Candidate> eligible = cache.get(model);
+    if (eligible == null) {
+      eligible = eligible(requestedModel, model, operation);
+      if (cache.size() >= MAX_CACHED_MODELS) {
+        cache.clear();  // a flood of distinct names must not grow memory; real traffic has few models
+      }
+      cache.put(model, eligible);
+    }
+    List<Candidate> plan = strategy.order(eligible, context);
+    if (plan.isEmpty()) {
+      // Only cost-optimized with unpriced_strategy: exclude leaves nothing, when no target has a price.
+      throw new ApiException(400, "invalid_request_error", "no_routable_target", "model",
+          "No configured target for the model `" + requestedModel + "` is allowed by the routing strategy.");
+    }
+    return plan;
+  }
+
+  /** The targets able to serve {@code model} for {@code operation}, in config order; throws when none. */
+  private List<Candidate> eligible(String requestedModel, String model, Operation operation) {
     List<Candidate> serving = addressed(model);
     if (serving.isEmpty()) {
       serving = byModel(model);
@@ -60,13 +88,7 @@ public final class ModelRouter {
       throw new ApiException(400, "invalid_request_error", "unsupported_operation", "model",
           "The model `" + requestedModel + "` does not support " + operation.label() + " on any configured provider.");
     }
-    List<Candidate> plan = strategy.order(eligible, context);
-    if (plan.isEmpty()) {
-      // Only cost-optimized with unpriced_strategy: exclude leaves nothing, when no target has a price.
-      throw new ApiException(400, "invalid_request_error", "no_routable_target", "model",
-          "No configured target for the model `" + requestedModel + "` is allowed by the routing strategy.");
-    }
-    return plan;
+    return List.copyOf(eligible);
   }
 
   /** {@code provider/model}: the prefix names a provider key or type; the rest is sent as the model. */

@@ -1,9 +1,6 @@
 package io.switchboard.provider.openai;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.api.Json;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.CompletionProvider;
@@ -21,7 +18,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
-import java.io.IOException;
 
 /**
  * OpenAI and every OpenAI-compatible server: a passthrough. The client's bytes go upstream unchanged
@@ -78,20 +74,24 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
 
     @Override
     public Buffer complete(Buffer body) {
-      // Passthrough forwards the bytes, but only whole JSON: a token scan (no tree) catches HTML error
-      // pages sent as 200 and bodies cut short, so they fail over instead of reaching the client.
-      try (JsonParser parser = Json.MAPPER.getFactory().createParser(body.getBytes())) {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-          throw new IllegalArgumentException("expected a JSON object");
-        }
-        parser.skipChildren();
-        if (parser.nextToken() != null) {
-          throw new IllegalArgumentException("unexpected content after the JSON object");
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException("the body is not complete JSON");
+      // Passthrough forwards the bytes untouched and unparsed; a look at both ends catches an HTML page
+      // sent as 200 and a body cut short, so they fail over instead of reaching the client.
+      int first = 0;
+      int last = body.length() - 1;
+      while (first <= last && isSpace(body.getByte(first))) {
+        first++;
+      }
+      while (last > first && isSpace(body.getByte(last))) {
+        last--;
+      }
+      if (first >= last || body.getByte(first) != '{' || body.getByte(last) != '}') {
+        throw new IllegalArgumentException("expected a complete JSON object");
       }
       return body;
+    }
+
+    private static boolean isSpace(byte b) {
+      return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     @Override
