@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.plugin.Exchange;
 import io.switchboard.provider.Cancellation;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.UpstreamException;
@@ -22,6 +23,7 @@ import io.switchboard.routing.RequestExecutor.Refused;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.stream.SseEncoder;
 import io.switchboard.stream.StreamFailure;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -148,31 +150,18 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       error(response, e);
       return;
     }
-    String model = body.get("model").asText();
-    boolean stream = body.path("stream").asBoolean(false);
-    List<Candidate> plan;
-    String routedModel;
+    Map<String, String> metadata;
     try {
-      RequestFacts facts = new RequestFacts(model, gateway.router().resolveAlias(model), stream,
-          body.path("tools").isArray() && !body.path("tools").isEmpty(),
-          body.path("user").isTextual() ? body.path("user").asText() : null,
-          metadata(request.getHeader(Headers.METADATA)), body);
-      routedModel = facts.model();
-      plan = gateway.router().route(model, operation,
-          new RoutingContext(facts, gateway.stats(), ThreadLocalRandom.current()));
+      metadata = metadata(request.getHeader(Headers.METADATA));
     } catch (ApiException e) {
       error(response, e);
       return;
     }
-    if (plan.getFirst().variant() != null) {
-      LOG.info("request {} ab-test variant {}", requestId, plan.getFirst().variant());
-    }
     Cancellation cancellation = new Cancellation();
     response.closeHandler(v -> cancellation.cancel());
-    gateway.executor()
-        .execute(operation, plan, routedModel,
-            c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
-            cancellation::isCancelled, requestId)
+    Exchange exchange = new Exchange(requestId, operation, body, metadata, response.headers());
+    gateway.plugins()
+        .run(exchange, ex -> routeAndExecute(ex, bytes, cancellation))
         .onComplete(ar -> {
           if (ar.succeeded()) {
             respond(response, ar.result(), cancellation.isCancelled());
@@ -180,6 +169,36 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             fail(response, ar.cause(), requestId);
           }
         });
+  }
+
+  /**
+   * The end of the plugin chain: choose the targets for the (possibly rewritten) body, and run them.
+   * The client's original bytes are forwarded only while the body is unchanged.
+   */
+  private Future<Outcome> routeAndExecute(Exchange exchange, Buffer originalBytes, Cancellation cancellation) {
+    ObjectNode body = exchange.body();
+    String requestId = exchange.requestId();
+    String model = body.path("model").asText();
+    boolean stream = body.path("stream").asBoolean(false);
+    List<Candidate> plan;
+    String routedModel;
+    try {
+      RequestFacts facts = new RequestFacts(model, gateway.router().resolveAlias(model), stream,
+          body.path("tools").isArray() && !body.path("tools").isEmpty(),
+          body.path("user").isTextual() ? body.path("user").asText() : null, exchange.metadata(), body);
+      routedModel = facts.model();
+      plan = gateway.router().route(model, exchange.operation(),
+          new RoutingContext(facts, gateway.stats(), ThreadLocalRandom.current()));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    if (plan.getFirst().variant() != null) {
+      LOG.info("request {} ab-test variant {}", requestId, plan.getFirst().variant());
+    }
+    Buffer bytes = gateway.plugins().isEmpty() ? originalBytes : null;  // a plugin may have changed the body
+    return gateway.executor().execute(exchange.operation(), plan, routedModel,
+        c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
+        cancellation::isCancelled, requestId);
   }
 
   /** The {@code x-switchboard-metadata} header: a JSON object of strings, for routing conditions. */

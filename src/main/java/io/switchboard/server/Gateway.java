@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.plugin.PluginChain;
 import io.switchboard.provider.Provider;
 import io.switchboard.provider.ProviderFactory;
 import io.switchboard.routing.ContextWindowFallback;
@@ -12,6 +13,7 @@ import io.switchboard.routing.health.TargetHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -20,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * that loop's HTTP client, the router and the executor. Only the observed target stats and health are shared.
  */
 public record Gateway(GatewayConfig config, Map<String, Provider> providers, ModelRouter router,
-    RequestExecutor executor, TargetStats stats, TargetHealth health) {
+    RequestExecutor executor, TargetStats stats, TargetHealth health, PluginChain plugins) {
 
   /** {@code stats} and {@code health} are the instances every event loop shares. */
   public static Gateway create(GatewayConfig config, Vertx vertx, HttpClient client, TargetStats stats,
@@ -33,6 +35,7 @@ public record Gateway(GatewayConfig config, Map<String, Provider> providers, Mod
     RequestExecutor executor = new RequestExecutor(vertx, ThreadLocalRandom.current(), stats,
         config.strategy().failoverOnStatusCodes(), health, config.resilience().requestTimeout(),
         ContextWindowFallback.of(config, providers));
-    return new Gateway(config, Map.copyOf(providers), router, executor, stats, health);
+    // Plugins are validated at load; none acts on requests yet, so the chain is empty (issue 4).
+    return new Gateway(config, Map.copyOf(providers), router, executor, stats, health, new PluginChain(List.of()));
   }
 }
