@@ -130,6 +130,31 @@ class BatchingLogWriterTest {
   }
 
   @Test
+  void droppingIsReportedOnceAndThenRateLimited() throws Exception {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BatchingLogWriter.class);
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    FakeStore store = new FakeStore();
+    store.gate = new CountDownLatch(1);
+    try {
+      BatchingLogWriter writer = new BatchingLogWriter(store, fast().withCapacity(2));
+      writer.offer(Rows.minimal(NOW, "first"));
+      assertThat(store.entered.await(5, TimeUnit.SECONDS)).isTrue();
+      Rows.many(NOW, 12).forEach(writer::offer);
+      store.gate.countDown();
+      writer.close();
+      assertThat(writer.dropped()).isEqualTo(10);
+      assertThat(appender.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .singleElement().asString().contains("dropped 1 row(s)", "queue is full", "capacity 2");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  @Test
   void aFailingBatchIsRetriedAndThenCountedAsFailed() {
     FakeStore store = new FakeStore();
     store.failuresLeft.set(2);
