@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 public final class Services {
   public static final String REDIS_HOST = "127.0.0.1";
   public static final int REDIS_PORT = 6379;
+  public static final String POSTGRES_HOST = "127.0.0.1";
+  public static final int POSTGRES_PORT = 5432;
 
   private Services() {}
 
@@ -19,6 +21,15 @@ public final class Services {
   public static String requireRedis() {
     require("Redis", REDIS_HOST, REDIS_PORT);
     return "redis://" + REDIS_HOST + ":" + REDIS_PORT;
+  }
+
+  /**
+   * Skips (or fails) the calling test unless PostgreSQL answers on 127.0.0.1:5432; returns the DSN of its
+   * {@code test} database (user postgres, trust auth).
+   */
+  public static String requirePostgres() {
+    require("PostgreSQL", POSTGRES_HOST, POSTGRES_PORT);
+    return "postgres://postgres@" + POSTGRES_HOST + ":" + POSTGRES_PORT + "/test";
   }
 
   static void require(String name, String host, int port) {
