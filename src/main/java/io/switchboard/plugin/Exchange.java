@@ -17,14 +17,14 @@ public final class Exchange {
   private final ObjectNode body;
   private final Map<String, String> metadata;
   private final MultiMap responseHeaders;
-  private final Map<String, Object> attributes = new HashMap<>();
+  private Map<String, Object> attributes;  // made on first use: most requests never need it
 
   public Exchange(String requestId, Operation operation, ObjectNode body, Map<String, String> metadata,
       MultiMap responseHeaders) {
     this.requestId = requestId;
     this.operation = operation;
     this.body = body;
-    this.metadata = Map.copyOf(metadata);
+    this.metadata = metadata;  // already immutable or private to this request
     this.responseHeaders = responseHeaders;
   }
 
@@ -61,6 +61,9 @@ public final class Exchange {
 
   /** Notes between plugins of one request (a cache key computed before, used after). */
   public Map<String, Object> attributes() {
+    if (attributes == null) {
+      attributes = new HashMap<>();
+    }
     return attributes;
   }
 }
