@@ -104,24 +104,31 @@ final class AnthropicMessageMapper {
 
   /** String or array of text parts (system, developer, tool content). */
   private static List<ObjectNode> textBlocks(JsonNode content, String param) {
-    if (content != null && content.isTextual()) {
-      return textBlock(content.textValue(), null);
-    }
-    array(content, param);
-    List<ObjectNode> blocks = new ArrayList<>();
-    for (int j = 0; j < content.size(); j++) {
-      String partParam = param + "[" + j + "]";
-      JsonNode part = object(content.get(j), partParam);
-      String type = text(part.get("type"), partParam + ".type");
+    return parts(content, param, (type, part, partParam) -> {
       if (!type.equals("text")) {
         throw invalid(partParam + ".type", partParam + ".type: \"" + type + "\" (expected: text)");
       }
-      blocks.addAll(textPart(part, partParam));
-    }
-    return blocks;
+      return textPart(part, partParam);
+    });
   }
 
   private static List<ObjectNode> userBlocks(JsonNode content, String param) {
+    return parts(content, param, (type, part, partParam) -> switch (type) {
+      case "text" -> textPart(part, partParam);
+      case "image_url" -> List.of(image(part.get("image_url"), partParam + ".image_url"));
+      default -> throw invalid(partParam + ".type",
+          partParam + ".type: \"" + type + "\" is not supported by anthropic (expected: text or image_url)");
+    });
+  }
+
+  /** Maps one typed content part to blocks; {@code partParam} names it in errors. */
+  @FunctionalInterface
+  private interface PartMapper {
+    List<ObjectNode> map(String type, JsonNode part, String partParam);
+  }
+
+  /** A string content, or each typed part of an array content through {@code mapper}. */
+  private static List<ObjectNode> parts(JsonNode content, String param, PartMapper mapper) {
     if (content != null && content.isTextual()) {
       return textBlock(content.textValue(), null);
     }
@@ -130,13 +137,7 @@ final class AnthropicMessageMapper {
     for (int j = 0; j < content.size(); j++) {
       String partParam = param + "[" + j + "]";
       JsonNode part = object(content.get(j), partParam);
-      String type = text(part.get("type"), partParam + ".type");
-      switch (type) {
-        case "text" -> blocks.addAll(textPart(part, partParam));
-        case "image_url" -> blocks.add(image(part.get("image_url"), partParam + ".image_url"));
-        default -> throw invalid(partParam + ".type",
-            partParam + ".type: \"" + type + "\" is not supported by anthropic (expected: text or image_url)");
-      }
+      blocks.addAll(mapper.map(text(part.get("type"), partParam + ".type"), part, partParam));
     }
     return blocks;
   }
@@ -144,22 +145,14 @@ final class AnthropicMessageMapper {
   private static List<ObjectNode> assistantBlocks(JsonNode message, String param) {
     List<ObjectNode> blocks = new ArrayList<>();
     JsonNode content = message.get("content");
-    if (content != null && content.isTextual()) {
-      blocks.addAll(textBlock(content.textValue(), null));
-    } else if (!absent(content)) {
-      array(content, param + ".content");
-      for (int j = 0; j < content.size(); j++) {
-        String partParam = param + ".content[" + j + "]";
-        JsonNode part = object(content.get(j), partParam);
-        String type = text(part.get("type"), partParam + ".type");
-        switch (type) {
-          case "text" -> blocks.addAll(textPart(part, partParam));
-          // A refusal the model gave earlier is still what the assistant said.
-          case "refusal" -> blocks.addAll(textBlock(text(part.get("refusal"), partParam + ".refusal"), null));
-          default -> throw invalid(partParam + ".type",
-              partParam + ".type: \"" + type + "\" (expected: text or refusal)");
-        }
-      }
+    if (!absent(content)) {
+      blocks.addAll(parts(content, param + ".content", (type, part, partParam) -> switch (type) {
+        case "text" -> textPart(part, partParam);
+        // A refusal the model gave earlier is still what the assistant said.
+        case "refusal" -> textBlock(text(part.get("refusal"), partParam + ".refusal"), null);
+        default -> throw invalid(partParam + ".type",
+            partParam + ".type: \"" + type + "\" (expected: text or refusal)");
+      }));
     }
     JsonNode toolCalls = message.get("tool_calls");
     if (!absent(toolCalls)) {
