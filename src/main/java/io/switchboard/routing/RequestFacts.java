@@ -22,8 +22,13 @@ public record RequestFacts(
 
   /** Facts for a body alone, with no metadata header. */
   public static RequestFacts of(String requestedModel, String model, ObjectNode body) {
+    return of(requestedModel, model, body, Map.of());
+  }
+
+  /** Facts read from a body and the request's metadata header. */
+  public static RequestFacts of(String requestedModel, String model, ObjectNode body, Map<String, String> metadata) {
     return new RequestFacts(requestedModel, model, body.path("stream").asBoolean(false),
         body.path("tools").isArray() && !body.path("tools").isEmpty(),
-        body.path("user").isTextual() ? body.path("user").asText() : null, Map.of(), body);
+        body.path("user").isTextual() ? body.path("user").asText() : null, metadata, body);
   }
 }

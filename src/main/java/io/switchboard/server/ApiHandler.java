@@ -183,9 +183,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     List<Candidate> plan;
     String routedModel;
     try {
-      RequestFacts facts = new RequestFacts(model, gateway.router().resolveAlias(model), stream,
-          body.path("tools").isArray() && !body.path("tools").isEmpty(),
-          body.path("user").isTextual() ? body.path("user").asText() : null, exchange.metadata(), body);
+      RequestFacts facts = RequestFacts.of(model, gateway.router().resolveAlias(model), body, exchange.metadata());
       routedModel = facts.model();
       plan = gateway.router().route(model, exchange.operation(),
           new RoutingContext(facts, gateway.stats(), ThreadLocalRandom.current()));
