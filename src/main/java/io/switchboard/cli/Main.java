@@ -13,11 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** {@code switchboard serve|validate|--version}. */
 public final class Main {
+  /** Above the server's 20 s grace for requests in flight, plus time to flush the request log. */
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 40;
   private static final String USAGE = """
       Usage:
         switchboard serve [--config FILE] [--port N] [--host ADDRESS]
@@ -81,6 +86,18 @@ public final class Main {
     }
   }
 
+  private static void stop(GatewayServer server, Logger log) {
+    log.info("Switchboard stopping: finishing requests in flight and flushing plugins");
+    try {
+      server.stop().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      log.info("Switchboard stopped");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Switchboard did not stop cleanly within {} s: {}", SHUTDOWN_TIMEOUT_SECONDS, e.toString());
+    }
+  }
+
   private static int serve(Options options, Map<String, String> env, PrintStream err) {
     String file = options.config != null ? options.config : env.get("GATEWAY_CONFIG");
     GatewayConfig config;
@@ -114,9 +131,14 @@ public final class Main {
             ar.result().port(), file == null ? "embedded default config" : file, effective.providers().size(),
             String.join(", ", effective.providers().stream().map(p -> p.key() + "=" + p.type().configName()).toList()),
             effective.strategy().mode().configName());
-        effective.plugins().stream().filter(GatewayConfig.Plugin::enabled).forEach(p -> log.warn(
-            "plugin {} is configured and validated, but plugins do not act on requests in this version", p.name()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ar.result().stop()));
+        List<String> plugins = effective.plugins().stream().filter(GatewayConfig.Plugin::enabled)
+            .map(p -> p.name() + "@" + p.stage()).toList();
+        if (!plugins.isEmpty()) {
+          log.info("plugins: {}", String.join(", ", plugins));
+        }
+        // SIGTERM: stop accepting, let requests in flight finish, flush the plugins (the request log), then
+        // exit. The JVM halts when this hook returns, so it waits for all of that.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(ar.result(), log), "switchboard-shutdown"));
       } else {
         err.println("switchboard: could not start: " + ar.cause().getMessage());
         result[0] = 1;

@@ -17,6 +17,9 @@ import io.switchboard.config.GatewayConfig.Variant;
 import io.switchboard.pricing.ModelPrice;
 import io.switchboard.pricing.PriceCatalog;
 import io.switchboard.config.GatewayConfig.Plugin;
+import io.switchboard.plugin.PluginRegistry;
+import io.switchboard.plugin.PluginSettings;
+import io.switchboard.plugin.Stage;
 import io.switchboard.config.GatewayConfig.Provider;
 import io.switchboard.config.GatewayConfig.Resilience;
 import io.switchboard.config.GatewayConfig.Retry;
@@ -89,10 +92,6 @@ public final class ConfigLoader {
   private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
       "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
   private static final Set<String> PLUGIN_KEYS = Set.of("name", "type", "stage", "enabled", "config");
-  private static final Set<String> PLUGIN_NAMES = Set.of(
-      "rate-limit", "response-cache", "request-logger", "budget", "guardrails", "word-filter", "max-token");
-  private static final Set<String> PLUGIN_TYPES = Set.of("ratelimit", "transform", "logging", "guardrail", "budget");
-  private static final Set<String> PLUGIN_STAGES = Set.of("before_request", "after_request", "on_error");
   private static final Set<String> COMPATIBILITY_KEYS = Set.of("on_unsupported_param");
 
   private ConfigLoader() {}
@@ -951,30 +950,38 @@ public final class ConfigLoader {
         }
         r.onlyKeys(node, path, PLUGIN_KEYS);
         String name = r.string(node, "name", path, true);
-        if (name != null && !PLUGIN_NAMES.contains(name)) {
+        PluginRegistry.Entry entry = name == null ? null : PluginRegistry.lookup(name);
+        if (name != null && entry == null) {
           r.problem(path + ".name", "\"" + name + "\" is not a plugin (expected one of: "
-              + String.join(", ", PLUGIN_NAMES.stream().sorted().toList()) + ")");
+              + String.join(", ", PluginRegistry.names().stream().sorted().toList()) + ")");
         }
         String type = r.string(node, "type", path, false);
-        if (type != null && !PLUGIN_TYPES.contains(type)) {
+        if (type != null && !PluginRegistry.types().contains(type)) {
           r.problem(path + ".type", "\"" + type + "\" is not a plugin type (expected one of: "
-              + String.join(", ", PLUGIN_TYPES.stream().sorted().toList()) + ")");
+              + String.join(", ", PluginRegistry.types()) + ")");
+          type = null;
         }
-        String stage = r.string(node, "stage", path, false);
-        if (stage != null && !PLUGIN_STAGES.contains(stage)) {
-          r.problem(path + ".stage", "\"" + stage + "\" is not a stage (expected one of: before_request, "
+        String stageName = r.string(node, "stage", path, false);
+        Stage stage = stageName == null ? Stage.BEFORE_REQUEST : Stage.of(stageName);
+        if (stage == null) {
+          r.problem(path + ".stage", "\"" + stageName + "\" is not a stage (expected one of: before_request, "
               + "after_request, on_error)");
         }
         boolean enabled = r.bool(node, "enabled", path, true);
         JsonNode config = node.get("config");
-        if (config != null && !config.isNull() && !config.isObject()) {
+        if (config == null || config.isNull()) {
+          config = YAML.createObjectNode();
+        } else if (!config.isObject()) {
           r.problem(path + ".config", "expected an object, got " + NodeReader.describe(config));
+          config = null;
         }
         if (name != null && names.put(name, i) != null) {
           r.problem(path + ".name", "plugin \"" + name + "\" is configured twice");
         }
-        out.add(new Plugin(name, type, stage == null ? "before_request" : stage, enabled,
-            config == null || config.isNull() ? YAML.createObjectNode() : config));
+        PluginSettings settings = entry == null || stage == null || config == null ? null
+            : PluginRegistry.read(r, entry, type, stage, config, path);
+        out.add(new Plugin(name, type == null && entry != null ? entry.type() : type,
+            stage == null ? stageName : stage.configName(), enabled, config, settings));
       }
       return out;
     }

@@ -201,5 +201,10 @@ public record GatewayConfig(
     }
   }
 
-  public record Plugin(String name, String type, String stage, boolean enabled, JsonNode config) {}
+  /**
+   * One {@code plugins} entry. {@code settings} is its config, read and checked by the plugin's own parser;
+   * it builds the plugin when the server starts.
+   */
+  public record Plugin(String name, String type, String stage, boolean enabled, JsonNode config,
+      io.switchboard.plugin.PluginSettings settings) {}
 }

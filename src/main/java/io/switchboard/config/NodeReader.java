@@ -17,21 +17,21 @@ import java.util.regex.Pattern;
  * is reported whole rather than one error per run. Readers return null (or a default) after recording
  * a problem; the caller never sees an exception.
  */
-final class NodeReader {
+public final class NodeReader {
   private static final Pattern DURATION = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?$");
 
   private final List<String> problems = new ArrayList<>();
 
-  List<String> problems() {
+  public List<String> problems() {
     return problems;
   }
 
-  void problem(String path, String message) {
+  public void problem(String path, String message) {
     problems.add(path + ": " + message);
   }
 
   /** Records every key of {@code node} not in {@code allowed}. */
-  void onlyKeys(JsonNode node, String path, Set<String> allowed) {
+  public void onlyKeys(JsonNode node, String path, Set<String> allowed) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!allowed.contains(key)) {
@@ -40,7 +40,7 @@ final class NodeReader {
     }
   }
 
-  boolean isObject(JsonNode node, String path) {
+  public boolean isObject(JsonNode node, String path) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return false;
     }
@@ -51,7 +51,7 @@ final class NodeReader {
     return true;
   }
 
-  boolean isArray(JsonNode node, String path) {
+  public boolean isArray(JsonNode node, String path) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return false;
     }
@@ -62,7 +62,7 @@ final class NodeReader {
     return true;
   }
 
-  String string(JsonNode parent, String field, String path, boolean required) {
+  public String string(JsonNode parent, String field, String path, boolean required) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     if (node == null || node.isNull()) {
@@ -83,7 +83,7 @@ final class NodeReader {
     return value;
   }
 
-  Integer integer(JsonNode parent, String field, String path, Integer fallback, int min, int max) {
+  public Integer integer(JsonNode parent, String field, String path, Integer fallback, int min, int max) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     if (node == null || node.isNull()) {
@@ -106,7 +106,7 @@ final class NodeReader {
     return value.intValue();
   }
 
-  Double number(JsonNode parent, String field, String path, Double fallback, double min) {
+  public Double number(JsonNode parent, String field, String path, Double fallback, double min) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     if (node == null || node.isNull()) {
@@ -128,7 +128,7 @@ final class NodeReader {
     return value;
   }
 
-  boolean bool(JsonNode parent, String field, String path, boolean fallback) {
+  public boolean bool(JsonNode parent, String field, String path, boolean fallback) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
       return fallback;
@@ -144,7 +144,7 @@ final class NodeReader {
   }
 
   /** A duration written as seconds ({@code 30}, {@code 1.5}) or with a unit ({@code 500ms}, {@code 30s}, {@code 2m}). */
-  Duration duration(JsonNode parent, String field, String path, Duration fallback) {
+  public Duration duration(JsonNode parent, String field, String path, Duration fallback) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     if (node == null || node.isNull()) {
@@ -170,7 +170,7 @@ final class NodeReader {
     return Duration.ofMillis(Math.round(millis));
   }
 
-  List<String> stringList(JsonNode parent, String field, String path) {
+  public List<String> stringList(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     List<String> out = new ArrayList<>();
@@ -196,7 +196,7 @@ final class NodeReader {
     return out;
   }
 
-  Map<String, String> stringMap(JsonNode parent, String field, String path) {
+  public Map<String, String> stringMap(JsonNode parent, String field, String path) {
     JsonNode node = parent.get(field);
     String at = join(path, field);
     Map<String, String> out = new LinkedHashMap<>();
@@ -214,11 +214,11 @@ final class NodeReader {
     return out;
   }
 
-  static String join(String path, String field) {
+  public static String join(String path, String field) {
     return path.isEmpty() ? field : path + "." + field;
   }
 
-  static String describe(JsonNode node) {
+  public static String describe(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return "null";
     }

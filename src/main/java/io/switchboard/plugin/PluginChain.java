@@ -16,14 +16,70 @@ import org.slf4j.LoggerFactory;
 public final class PluginChain {
   private static final Logger LOG = LoggerFactory.getLogger(PluginChain.class);
 
+  private static final PluginChain EMPTY = new PluginChain(List.of());
+
   private final List<Plugin> plugins;
+  private final boolean needsAnswer;
 
   public PluginChain(List<Plugin> plugins) {
     this.plugins = List.copyOf(plugins);
+    this.needsAnswer = this.plugins.stream().anyMatch(Plugin::needsAnswer);
+  }
+
+  public static PluginChain empty() {
+    return EMPTY;
   }
 
   public boolean isEmpty() {
     return plugins.isEmpty();
+  }
+
+  public List<Plugin> plugins() {
+    return plugins;
+  }
+
+  /** Whether some plugin needs the answer's body or usage when a request finishes (see {@link Plugin#needsAnswer}). */
+  public boolean needsAnswer() {
+    return needsAnswer;
+  }
+
+  /** Starts the plugins one after another, in order; the first failure fails the whole start. */
+  public Future<Void> start() {
+    Future<Void> started = Future.succeededFuture();
+    for (Plugin plugin : plugins) {
+      started = started.compose(v -> plugin.start().recover(t -> Future.failedFuture(
+          new IllegalStateException("plugin " + plugin.name() + " failed to start: " + t.getMessage(), t))));
+    }
+    return started;
+  }
+
+  /** Closes every plugin, in reverse order, each even when another failed; never fails. */
+  public Future<Void> close() {
+    Future<Void> closed = Future.succeededFuture();
+    for (Plugin plugin : plugins.reversed()) {
+      closed = closed.eventually(() -> {
+        Future<Void> c;
+        try {
+          c = plugin.close();
+        } catch (RuntimeException e) {
+          c = Future.failedFuture(e);
+        }
+        return c.onFailure(t -> LOG.warn("plugin {} failed to close: {}", plugin.name(), t.toString()));
+      });
+    }
+    return closed.otherwiseEmpty();
+  }
+
+  /** Tells every plugin how the request ended; one plugin's fault does not keep the others from hearing. */
+  public void finish(Exchange exchange, Finish finish) {
+    for (Plugin plugin : plugins) {
+      try {
+        plugin.onFinish(exchange, finish);
+      } catch (RuntimeException e) {
+        LOG.warn("request {}: plugin {} failed after the request: {}", exchange.requestId(), plugin.name(),
+            e.toString());
+      }
+    }
   }
 
   public Future<Outcome> run(Exchange exchange, Plugin.Chain terminal) {

@@ -96,13 +96,16 @@ public final class PriceCatalog {
       int before = problems.size();
       Double in = cost(entry, "input_cost_per_token", id, problems);
       Double outCost = cost(entry, "output_cost_per_token", id, problems);
+      Double read = cost(entry, "cache_read_input_token_cost", id, problems);
+      Double write = cost(entry, "cache_creation_input_token_cost", id, problems);
       int maxIn = tokens(entry, "max_input_tokens", id, problems);
       int maxOut = tokens(entry, "max_output_tokens", id, problems);
       if (problems.size() > before || (in == null && outCost == null)) {
         continue;
       }
       out.put(id, new ModelPrice(id, in == null ? 0 : in, outCost == null ? 0 : outCost, maxIn, maxOut,
-          entry.path("litellm_provider").asText(""), entry.path("mode").asText("chat")));
+          entry.path("litellm_provider").asText(""), entry.path("mode").asText("chat"),
+          read == null ? Double.NaN : read, write == null ? Double.NaN : write));
     }
     return out;
   }

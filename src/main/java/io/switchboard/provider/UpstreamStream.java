@@ -17,9 +17,9 @@ import java.util.List;
  * error or a cancel nothing more is delivered and the {@link #onTerminate} hooks run, once.
  */
 public final class UpstreamStream {
-  private final Buffer first;
+  private Buffer first;
   private final ReadStream<Buffer> source;
-  private final ChunkTransformer transformer;
+  private ChunkTransformer transformer;
   private final Runnable cancel;
   private final List<Runnable> onTerminate = new ArrayList<>(1);
   private boolean finished;
@@ -42,6 +42,31 @@ public final class UpstreamStream {
     this.vertx = vertx;
     this.idleMillis = idle.toMillis();
     this.providerKey = providerKey;
+  }
+
+  /**
+   * Passes the output through one more transformer (OpenAI SSE bytes in, OpenAI SSE bytes out), after the
+   * provider's: a plugin redacting or checking the answer. Call before {@link #start}. The first chunk goes
+   * through it at once, so it may come out empty (held back), and a {@link io.switchboard.stream.StreamFailure}
+   * thrown on it fails here.
+   */
+  public void through(ChunkTransformer next) {
+    ChunkTransformer inner = transformer;
+    first = next.onChunk(first);
+    transformer = new ChunkTransformer() {
+      @Override
+      public Buffer onChunk(Buffer chunk) {
+        Buffer out = inner.onChunk(chunk);
+        return out.length() == 0 ? out : next.onChunk(out);
+      }
+
+      @Override
+      public Buffer onEnd() {
+        Buffer rest = inner.onEnd();
+        Buffer out = rest.length() == 0 ? Buffer.buffer() : next.onChunk(rest);
+        return out.appendBuffer(next.onEnd());
+      }
+    };
   }
 
   /** Runs once when the stream is over, however it ends; at once if it already is. */

@@ -8,6 +8,9 @@ import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.plugin.Exchange;
+import io.switchboard.plugin.Finish;
+import io.switchboard.plugin.Plugin;
+import io.switchboard.plugin.PluginChain;
 import io.switchboard.provider.Cancellation;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.UpstreamException;
@@ -21,7 +24,9 @@ import io.switchboard.routing.RequestExecutor;
 import io.switchboard.routing.RequestExecutor.Exhausted;
 import io.switchboard.routing.RequestExecutor.Refused;
 import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.stream.ChatStreamAssembler;
 import io.switchboard.stream.SseEncoder;
+import io.switchboard.stream.UsageStripper;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -52,6 +57,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
   private final Gateway gateway;
   private final long maxBodyBytes;
+  private int inFlight;  // this event loop's requests between arrival and the end of their answer
+  private boolean draining;
   private final ObjectNode models;
   private final Buffer modelList;
 
@@ -62,17 +69,41 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     this.modelList = Json.buffer(models);
   }
 
+  /** Requests of this handler still being answered; read on its event loop. */
+  int inFlight() {
+    return inFlight;
+  }
+
+  /** From now on every answer closes its connection, so clients move to another replica. */
+  void drain() {
+    draining = true;
+  }
+
   @Override
   public void handle(HttpServerRequest request) {
+    long start = System.nanoTime();
     HttpServerResponse response = request.response();
+    inFlight++;
+    boolean[] counted = {true};
+    Handler<Object> done = x -> {
+      if (counted[0]) {
+        counted[0] = false;
+        inFlight--;
+      }
+    };
+    response.endHandler(done::handle);
+    response.exceptionHandler(done::handle);
+    if (draining) {
+      response.putHeader("connection", "close");
+    }
     String requestId = requestId(request.getHeader("x-request-id"));
     response.putHeader(Headers.REQUEST_ID, requestId);
     String path = normalize(request.path());
     HttpMethod method = request.method();
     switch (path) {
-      case "/chat/completions" -> post(request, method, Operation.CHAT, requestId);
-      case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId);
-      case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId);
+      case "/chat/completions" -> post(request, method, Operation.CHAT, requestId, start);
+      case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId, start);
+      case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId, start);
       case "/models" -> get(request, method, () -> json(response, 200, modelList));
       case "/health", "/livez", "/readyz", "/health/liveliness", "/health/readiness" ->
           get(request, method, () -> json(response, 200, HEALTHY));
@@ -101,7 +132,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void post(HttpServerRequest request, HttpMethod method, Operation operation, String requestId) {
+  private void post(HttpServerRequest request, HttpMethod method, Operation operation, String requestId,
+      long start) {
     if (method != HttpMethod.POST) {
       methodNotAllowed(request, "POST");
       return;
@@ -136,46 +168,50 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     request.exceptionHandler(t -> LOG.debug("request {} body failed: {}", requestId, t.toString()));
     request.endHandler(v -> {
       if (!over[0]) {
-        dispatch(request, response, operation, body, requestId);
+        dispatch(request, response, operation, body, requestId, start);
       }
     });
   }
 
   private void dispatch(HttpServerRequest request, HttpServerResponse response, Operation operation, Buffer bytes,
-      String requestId) {
+      String requestId, long start) {
+    PluginChain chain = gateway.plugins();
     ObjectNode body;
-    try {
-      body = parseBody(bytes, operation);
-    } catch (ApiException e) {
-      error(response, e);
-      return;
-    }
     Map<String, String> metadata;
     try {
+      body = parseBody(bytes, operation);
       metadata = metadata(request.getHeader(Headers.METADATA));
     } catch (ApiException e) {
       error(response, e);
+      if (!chain.isEmpty()) {
+        // Still one row in the request log: the plugins hear of requests refused before they could act.
+        Exchange refused = new Exchange(requestId, operation, Json.object(), Map.of(), request.headers(),
+            response.headers(), start);
+        new Tracker(refused).failed(e.status(), e.toJson());
+      }
       return;
     }
     Cancellation cancellation = new Cancellation();
     response.closeHandler(v -> cancellation.cancel());
-    Exchange exchange = new Exchange(requestId, operation, body, metadata, response.headers());
-    gateway.plugins()
-        .run(exchange, ex -> routeAndExecute(ex, bytes, cancellation))
+    Exchange exchange = new Exchange(requestId, operation, body, metadata, request.headers(), response.headers(),
+        start);
+    Tracker tracker = chain.isEmpty() ? null : new Tracker(exchange);
+    chain.run(exchange, ex -> routeAndExecute(ex, bytes, cancellation, tracker))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            respond(response, ar.result(), cancellation.isCancelled());
+            respond(response, ar.result(), cancellation.isCancelled(), tracker);
           } else {
-            fail(response, ar.cause(), requestId);
+            fail(response, ar.cause(), requestId, tracker);
           }
         });
   }
 
   /**
    * The end of the plugin chain: choose the targets for the (possibly rewritten) body, and run them.
-   * The client's original bytes are forwarded only while the body is unchanged.
+   * The client's original bytes are forwarded only while there are no plugins, which may change the body.
    */
-  private Future<Outcome> routeAndExecute(Exchange exchange, Buffer originalBytes, Cancellation cancellation) {
+  private Future<Outcome> routeAndExecute(Exchange exchange, Buffer originalBytes, Cancellation cancellation,
+      Tracker tracker) {
     ObjectNode body = exchange.body();
     String requestId = exchange.requestId();
     String model = body.path("model").asText();
@@ -193,10 +229,29 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     if (plan.getFirst().variant() != null) {
       LOG.info("request {} ab-test variant {}", requestId, plan.getFirst().variant());
     }
-    Buffer bytes = gateway.plugins().isEmpty() ? originalBytes : null;  // a plugin may have changed the body
-    return gateway.executor().execute(exchange.operation(), plan, routedModel,
+    boolean askUsage = tracker != null && stream && exchange.operation() == Operation.CHAT
+        && gateway.plugins().needsAnswer() && !body.path("stream_options").path("include_usage").asBoolean(false);
+    if (askUsage) {
+      // Plugins count tokens (budgets, limits, the log): a stream must report them even when the client did
+      // not ask; the usage chunk is taken out again on the way back.
+      JsonNode options = body.get("stream_options");
+      (options instanceof ObjectNode o ? o : body.putObject("stream_options")).put("include_usage", true);
+    }
+    Buffer bytes = tracker == null ? originalBytes : null;
+    Future<Outcome> outcome = gateway.executor().execute(exchange.operation(), plan, routedModel,
         c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
         cancellation::isCancelled, requestId);
+    if (tracker != null) {
+      outcome = outcome.map(o -> {
+        tracker.served(o.served(), o.attempts());
+        if (askUsage && o.response() instanceof UpstreamResponse.Streaming s) {
+          tracker.stripper = new UsageStripper();
+          s.stream().through(tracker.stripper);
+        }
+        return o;
+      });
+    }
+    return outcome;
   }
 
   /** The {@code x-switchboard-metadata} header: a JSON object of strings, for routing conditions. */
@@ -266,42 +321,73 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     return body;
   }
 
-  private void respond(HttpServerResponse response, Outcome outcome, boolean clientGone) {
+  private void respond(HttpServerResponse response, Outcome outcome, boolean clientGone, Tracker tracker) {
     UpstreamResponse upstream = outcome.response();
     if (clientGone || response.closed()) {
       if (upstream instanceof UpstreamResponse.Streaming s) {
         s.stream().cancel();
       }
+      if (tracker != null) {
+        tracker.clientGone();
+      }
       return;
     }
     MultiMap headers = response.headers();
-    routingHeaders(headers, outcome.served(), outcome.attempts());
+    if (outcome.served() != null) {  // null: answered by a plugin (a cache hit)
+      routingHeaders(headers, outcome.served(), outcome.attempts());
+    }
     if (upstream.upstreamRequestId() != null) {
       headers.set(Headers.UPSTREAM_REQUEST_ID, upstream.upstreamRequestId());
     }
     switch (upstream) {
-      case UpstreamResponse.Complete c -> json(response, 200, c.body());
-      case UpstreamResponse.Streaming s -> relay(response, s.stream());
+      case UpstreamResponse.Complete c -> {
+        json(response, 200, c.body());
+        if (tracker != null) {
+          tracker.completed(c.body());
+        }
+      }
+      case UpstreamResponse.Streaming s -> relay(response, s.stream(), tracker);
     }
   }
 
-  private static void relay(HttpServerResponse response, UpstreamStream stream) {
+  private static void relay(HttpServerResponse response, UpstreamStream stream, Tracker tracker) {
     response.setStatusCode(200)
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
         .putHeader("x-accel-buffering", "no")
         .setChunked(true);
-    response.closeHandler(v -> stream.cancel());
-    response.write(stream.first());
+    response.closeHandler(v -> {
+      stream.cancel();
+      if (tracker != null) {
+        tracker.clientGone();
+      }
+    });
+    Buffer first = stream.first();
+    if (tracker != null) {
+      tracker.streamData(first);
+    }
+    if (first.length() > 0) {
+      response.write(first);
+    } else {
+      response.writeHead();  // a plugin holds the first bytes back; the client still gets its headers now
+    }
     stream.start(
         data -> {
+          if (tracker != null) {
+            tracker.streamData(data);
+          }
           response.write(data);
           if (response.writeQueueFull()) {
             stream.pause();
             response.drainHandler(v -> stream.resume());
           }
         },
-        end -> response.end(),
+        end -> {
+          response.end();
+          if (tracker != null) {
+            tracker.streamEnded(null);
+          }
+        },
         error -> {
           ObjectNode body = error instanceof StreamFailure f ? f.errorBody()
               : OpenAiErrors.body("The upstream stream failed: " + describe(error), "api_error", null,
@@ -310,32 +396,54 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             response.write(SseEncoder.data(Json.string(body)));
             response.end();
           }
+          if (tracker != null) {
+            tracker.streamEnded(body);
+          }
         });
   }
 
-  private void fail(HttpServerResponse response, Throwable cause, String requestId) {
+  private void fail(HttpServerResponse response, Throwable cause, String requestId, Tracker tracker) {
+    int status;
+    ObjectNode body;
     switch (cause) {
-      case ApiException e -> error(response, e);
+      case ApiException e -> {
+        status = e.status();
+        body = e.toJson();
+      }
       case Refused e -> {
         if (e.retryAfter() != null) {
           response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(e.retryAfter().toMillis())));
         }
-        error(response, e.error());
+        status = e.error().status();
+        body = e.error().toJson();
       }
       case Exhausted e -> {
         routingHeaders(response.headers(), e.candidate(), e.attempts());
+        if (tracker != null) {
+          tracker.served(e.candidate(), e.attempts());
+        }
         UpstreamException last = e.last();
         if (last.status() == 429 && last.retryAfter() != null) {
           response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(last.retryAfter().toMillis())));
         }
-        send(response, last.status(), Json.buffer(last.errorBody()));
+        status = last.status();
+        body = last.errorBody();
       }
-      case UpstreamException e -> send(response, e.status(), Json.buffer(e.errorBody()));
+      case UpstreamException e -> {
+        status = e.status();
+        body = e.errorBody();
+      }
       default -> {
         LOG.error("request {} failed inside the gateway", requestId, cause);
-        error(response, ApiException.internal("The gateway failed to handle this request (request id "
-            + requestId + ")."));
+        ApiException internal = ApiException.internal("The gateway failed to handle this request (request id "
+            + requestId + ").");
+        status = internal.status();
+        body = internal.toJson();
       }
+    }
+    send(response, status, Json.buffer(body));
+    if (tracker != null) {
+      tracker.failed(status, body);
     }
   }
 
@@ -417,6 +525,91 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
   private static String describe(Throwable t) {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /**
+   * What the plugins hear when a request is over ({@link Plugin#onFinish}): built only when there are
+   * plugins, so the plain request path pays nothing. Reports once, however the request ends.
+   */
+  private final class Tracker {
+    private final Exchange exchange;
+    private Candidate served;
+    private int attempts;
+    private ChatStreamAssembler assembler;
+    private UsageStripper stripper;
+    private long firstByteNanos = -1;
+    private boolean reported;
+
+    Tracker(Exchange exchange) {
+      this.exchange = exchange;
+    }
+
+    void served(Candidate candidate, int attempts) {
+      this.served = candidate;
+      this.attempts = attempts;
+    }
+
+    void completed(Buffer body) {
+      report(200, false, null, body, null);
+    }
+
+    void failed(int status, ObjectNode body) {
+      report(status, false, null, null, errorOf(body));
+    }
+
+    void streamData(Buffer data) {
+      if (data.length() == 0 || reported) {
+        return;
+      }
+      if (firstByteNanos < 0) {
+        firstByteNanos = System.nanoTime();
+      }
+      if (gateway.plugins().needsAnswer() && exchange.operation() == Operation.CHAT) {
+        if (assembler == null) {
+          assembler = new ChatStreamAssembler();
+        }
+        assembler.feed(data);
+      }
+    }
+
+    void streamEnded(ObjectNode errorBody) {
+      ObjectNode completion = null;
+      if (assembler != null) {
+        assembler.end();
+        completion = assembler.completion();
+        if (!completion.has("usage") && stripper != null && stripper.usage() != null) {
+          completion.set("usage", stripper.usage());
+        }
+      }
+      report(200, true, completion, null, errorBody == null ? null : errorOf(errorBody));
+    }
+
+    void clientGone() {
+      if (!reported) {
+        report(Finish.CLIENT_CLOSED, exchange.stream(), null, null, errorOf(OpenAiErrors.body(
+            "The client closed the connection before the answer was complete.", "client_closed", null, null)));
+      }
+    }
+
+    private void report(int status, boolean stream, ObjectNode response, Buffer responseBytes, ObjectNode error) {
+      if (reported) {
+        return;
+      }
+      reported = true;
+      long now = System.nanoTime();
+      Finish finish = new Finish(status, stream,
+          served == null ? null : served.provider().type().configName(),
+          served == null ? null : served.target().id(),
+          served == null ? null : served.upstreamModel(),
+          attempts, now - exchange.startNanos(), firstByteNanos < 0 ? -1 : firstByteNanos - exchange.startNanos(),
+          response, responseBytes, error, gateway.config().prices());
+      gateway.plugins().finish(exchange, finish);
+    }
+
+    private static ObjectNode errorOf(ObjectNode body) {
+      JsonNode error = body == null ? null : body.get("error");
+      return error instanceof ObjectNode o ? o : body;
+    }
   }
 
   /** The client's id when it is a sane token, else a fresh one. */

@@ -13,20 +13,19 @@ import io.switchboard.routing.health.TargetHealth;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Everything one event loop needs to serve requests, built from one config snapshot: providers bound to
- * that loop's HTTP client, the router and the executor. Only the observed target stats and health are shared.
+ * that loop's HTTP client, the router and the executor. Only the observed target stats, health and the plugins are shared.
  */
 public record Gateway(GatewayConfig config, Map<String, Provider> providers, ModelRouter router,
     RequestExecutor executor, TargetStats stats, TargetHealth health, PluginChain plugins) {
 
-  /** {@code stats} and {@code health} are the instances every event loop shares. */
+  /** {@code stats}, {@code health} and {@code plugins} are the instances every event loop shares. */
   public static Gateway create(GatewayConfig config, Vertx vertx, HttpClient client, TargetStats stats,
-      TargetHealth health) {
+      TargetHealth health, PluginChain plugins) {
     Map<String, Provider> providers = new LinkedHashMap<>();
     for (GatewayConfig.Provider p : config.providers()) {
       providers.put(p.key(), ProviderFactory.create(p, config, vertx, client));
@@ -35,7 +34,6 @@ public record Gateway(GatewayConfig config, Map<String, Provider> providers, Mod
     RequestExecutor executor = new RequestExecutor(vertx, ThreadLocalRandom.current(), stats,
         config.strategy().failoverOnStatusCodes(), health, config.resilience().requestTimeout(),
         ContextWindowFallback.of(config, providers));
-    // Plugins are validated at load; none acts on requests yet, so the chain is empty (issue 4).
-    return new Gateway(config, Map.copyOf(providers), router, executor, stats, health, new PluginChain(List.of()));
+    return new Gateway(config, Map.copyOf(providers), router, executor, stats, health, plugins);
   }
 }

@@ -1,6 +1,11 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.plugin.Plugin;
+import io.switchboard.plugin.PluginChain;
+import io.switchboard.plugin.PluginContext;
+import io.switchboard.plugin.Stage;
+import io.switchboard.store.RequestLogLocation;
 import io.switchboard.routing.LocalTargetStats;
 import io.switchboard.routing.TargetStats;
 import io.switchboard.routing.health.HealthStore;
@@ -21,6 +26,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the gateway: one verticle per event loop, each with its own HTTP client and providers, all
@@ -30,13 +40,15 @@ public final class GatewayServer {
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final TargetHealth health;
+  private final PluginChain plugins;
   private String deploymentId;
   private int port;
 
-  private GatewayServer(Vertx vertx, boolean ownsVertx, TargetHealth health) {
+  private GatewayServer(Vertx vertx, boolean ownsVertx, TargetHealth health, PluginChain plugins) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.health = health;
+    this.plugins = plugins;
   }
 
   /** Starts on the config's host and port (port 0 picks a free one; see {@link #port()}). */
@@ -59,10 +71,22 @@ public final class GatewayServer {
       case REDIS -> new RedisHealthStore(vertx, config.resilience().state(), config.targets());
     };
     TargetHealth health = new TargetHealth(config.targets(), store, System::currentTimeMillis);
-    GatewayServer server = new GatewayServer(vertx, ownsVertx, health);
+    PluginChain plugins;
+    try {
+      plugins = plugins(vertx, config);
+    } catch (RuntimeException e) {
+      health.close();
+      if (ownsVertx) {
+        vertx.close();
+      }
+      return Future.failedFuture(e);
+    }
+    GatewayServer server = new GatewayServer(vertx, ownsVertx, health, plugins);
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
-    Future<String> deployed = health.start().compose(v -> vertx.deployVerticle(
-        () -> new GatewayVerticle(config, boundPort, stats, health), new DeploymentOptions().setInstances(instances)));
+    Future<String> deployed = health.start()
+        .compose(v -> plugins.start())
+        .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort, stats, health, plugins),
+            new DeploymentOptions().setInstances(instances)));
     return deployed
         .map(id -> {
           server.deploymentId = id;
@@ -70,12 +94,30 @@ public final class GatewayServer {
           return server;
         })
         .onFailure(t -> {
+          plugins.close();
           health.close();
           // Report first, close after: listeners of a closed Vert.x would never run.
           if (ownsVertx) {
             vertx.close();
           }
         });
+  }
+
+  /** One instance of each enabled plugin, in configured order, shared by every event loop. */
+  private static PluginChain plugins(Vertx vertx, GatewayConfig config) {
+    Optional<RequestLogLocation> requestLog = config.plugins().stream()
+        .filter(p -> p.enabled() && p.settings() != null)
+        .flatMap(p -> p.settings().requestLog().stream())
+        .findFirst();
+    PluginContext context = new PluginContext(vertx, config.prices(), Clock.systemUTC(), requestLog, "",
+        Stage.BEFORE_REQUEST);
+    List<Plugin> plugins = new ArrayList<>();
+    for (GatewayConfig.Plugin p : config.plugins()) {
+      if (p.enabled()) {
+        plugins.add(p.settings().create(context.forPlugin(p.name(), Stage.of(p.stage()))));
+      }
+    }
+    return plugins.isEmpty() ? PluginChain.empty() : new PluginChain(plugins);
   }
 
   /**
@@ -94,23 +136,45 @@ public final class GatewayServer {
     return port;
   }
 
+  /**
+   * Stops accepting requests, lets the plugins flush (the request log), then closes. The listening sockets
+   * close first so nothing new arrives while the plugins finish.
+   */
   public Future<Void> stop() {
-    Future<Void> stopped = ownsVertx ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return stopped.eventually(health::close).compose(v -> ownsVertx ? vertx.close() : Future.succeededFuture());
+    // Not bound to a Vert.x context: its listeners must still run once Vert.x itself is closed.
+    Promise<Void> stopped = Promise.promise();
+    vertx.undeploy(deploymentId)
+        .eventually(plugins::close)
+        .eventually(health::close)
+        .onComplete(ar -> {
+          if (!ownsVertx) {
+            stopped.handle(ar);
+          } else {
+            // Closed from outside its event loops: Vert.x cannot finish closing while one of them waits on it.
+            Thread.ofVirtual().name("switchboard-close").start(() -> vertx.close().onComplete(stopped));
+          }
+        });
+    return stopped.future();
   }
 
   private static final class GatewayVerticle extends VerticleBase {
+    private static final long SHUTDOWN_GRACE_SECONDS = 20;
+
     private final GatewayConfig config;
     private final int[] port;  // shared by the instances, fixed before they start
     private final TargetStats stats;
     private final TargetHealth health;
+    private final PluginChain plugins;
     private HttpClient client;
+    private HttpServer server;
+    private ApiHandler handler;
 
-    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats, TargetHealth health) {
+    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats, TargetHealth health, PluginChain plugins) {
       this.config = config;
       this.port = port;
       this.stats = stats;
       this.health = health;
+      this.plugins = plugins;
     }
 
     @Override
@@ -121,7 +185,7 @@ public final class GatewayServer {
               .setVerifyHost(true)
               .setKeepAliveTimeout(60),
           new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
-      Gateway gateway = Gateway.create(config, vertx, client, stats, health);
+      Gateway gateway = Gateway.create(config, vertx, client, stats, health, plugins);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
           .setPort(port[0])
@@ -129,16 +193,39 @@ public final class GatewayServer {
           .setHandle100ContinueAutomatically(true)
           .setMaxHeaderSize(64 * 1024);
       Promise<HttpServer> listening = Promise.promise();
+      handler = new ApiHandler(gateway);
       vertx.createHttpServer(options)
-          .requestHandler(new ApiHandler(gateway))
+          .requestHandler(handler)
           .listen()
           .onComplete(listening);
-      return listening.future();
+      return listening.future().onSuccess(s -> server = s);
     }
 
+    /**
+     * Graceful: requests in flight (streams included) get a while to finish, then the server closes. Idle
+     * keep-alive connections do not hold the stop up, as they would with {@code HttpServer.shutdown}.
+     */
     @Override
     public Future<?> stop() {
-      return client == null ? Future.succeededFuture() : client.close();
+      Promise<Void> drained = Promise.promise();
+      if (handler == null) {
+        drained.complete();
+      } else {
+        handler.drain();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SHUTDOWN_GRACE_SECONDS);
+        waitForIdle(drained, deadline);
+      }
+      return drained.future()
+          .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+          .eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    }
+
+    private void waitForIdle(Promise<Void> drained, long deadline) {
+      if (handler.inFlight() == 0 || System.nanoTime() > deadline) {
+        drained.complete();
+      } else {
+        vertx.setTimer(10, id -> waitForIdle(drained, deadline));
+      }
     }
   }
 }

@@ -17,7 +17,7 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
 
   static final String COLUMNS = "time, request_id, key_id, model_requested, model_served, provider, target, status,"
       + " latency_ms, ttft_ms, tokens_in, tokens_out, tokens_cached, cost_usd, attempts, error_type,"
-      + " request_body, response_body";
+      + " request_body, response_body, user_id";
 
   final String table;
   private final String insertSql;
@@ -28,7 +28,7 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
   JdbcRequestLogStore(String table) {
     this.table = checkTable(table);
     this.insertSql = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        + " ?, ?, ?, ?)";
+        + " ?, ?, ?, ?, ?)";
     this.deleteSql = "DELETE FROM " + this.table + " WHERE time < ?";
   }
 
@@ -130,6 +130,7 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
     s.setString(16, row.errorType());
     s.setString(17, row.requestBody());
     s.setString(18, row.responseBody());
+    s.setString(19, row.userId());
   }
 
   private static void setLong(PreparedStatement s, int index, Long value) throws SQLException {

@@ -43,7 +43,7 @@ public final class PostgresRequestLogStore extends JdbcRequestLogStore {
           + "time timestamptz NOT NULL, request_id text, key_id text, model_requested text, model_served text,"
           + " provider text, target text, status integer NOT NULL, latency_ms bigint NOT NULL, ttft_ms bigint,"
           + " tokens_in bigint, tokens_out bigint, tokens_cached bigint, cost_usd double precision,"
-          + " attempts integer NOT NULL, error_type text, request_body text, response_body text)");
+          + " attempts integer NOT NULL, error_type text, request_body text, response_body text, user_id text)");
       s.execute("CREATE INDEX IF NOT EXISTS " + timeIndexName() + " ON " + table + " (time)");
     } catch (SQLException e) {
       // Two gateways starting together can race on IF NOT EXISTS; the loser sees a duplicate, which is fine.

@@ -6,13 +6,14 @@ import java.time.Instant;
 
 /**
  * One row of the request log: one request through the gateway. Nullable fields are unknown or not
- * applicable (no stream, no usage, no price). {@code keyId} is the key's id, never the secret; bodies are
+ * applicable (no stream, no usage, no price). {@code keyId} is the key's id, never the secret; {@code userId} the end user the client named; bodies are
  * present only when the logger was asked to include them and are already redacted.
  */
 public record RequestLogRow(
     Instant time,
     String requestId,
     String keyId,
+    String userId,
     String modelRequested,
     String modelServed,
     String provider,

@@ -67,7 +67,7 @@ public final class SqliteRequestLogStore extends JdbcRequestLogStore {
           + "time TEXT NOT NULL, request_id TEXT, key_id TEXT, model_requested TEXT, model_served TEXT,"
           + " provider TEXT, target TEXT, status INTEGER NOT NULL, latency_ms INTEGER NOT NULL, ttft_ms INTEGER,"
           + " tokens_in INTEGER, tokens_out INTEGER, tokens_cached INTEGER, cost_usd REAL,"
-          + " attempts INTEGER NOT NULL, error_type TEXT, request_body TEXT, response_body TEXT)");
+          + " attempts INTEGER NOT NULL, error_type TEXT, request_body TEXT, response_body TEXT, user_id TEXT)");
       s.execute("CREATE INDEX IF NOT EXISTS " + timeIndexName() + " ON " + table + " (time)");
     }
   }

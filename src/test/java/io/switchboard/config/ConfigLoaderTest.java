@@ -164,10 +164,27 @@ class ConfigLoaderTest {
         "targets[1].model_map.x: expected a string, got a list",
         "aliases.a: aliases form a cycle through \"a\"",
         "aliases.b: aliases form a cycle through \"b\"",
-        "plugins[0].name: \"rate-limiter\" is not a plugin (expected one of: budget, guardrails, max-token, rate-limit, request-logger, response-cache, word-filter)",
+        "plugins[0].name: \"rate-limiter\" is not a plugin (expected one of: budget, max-token, pii-redact, "
+            + "prompt-shield, rate-limit, regex-guard, request-logger, response-cache, schema-guard, secret-scan, word-filter)",
         "plugins[0].stage: \"sometime\" is not a stage (expected one of: before_request, after_request, on_error)",
         "plugins[0].config: expected an object, got 3",
         "compatibility.on_unsupported_param: \"ignore\" is not a policy (expected: warn, drop, reject)");
+  }
+
+  @Test
+  void aPluginAtAStageItCannotActAtOrWithAnotherTypeIsRefused() {
+    assertThat(problems("""
+        providers: [{key: m, provider: mock}]
+        plugins:
+          - {name: rate-limit, type: logging, stage: after_request, config: {requests_per_second: 1, burst: 1}}
+          - {name: schema-guard, type: guardrail, stage: before_request}
+          - {name: budget, type: cache}
+        """, Map.of())).contains(
+        "plugins[0].type: \"logging\" does not match plugin rate-limit (expected: ratelimit)",
+        "plugins[0].stage: plugin rate-limit cannot run at after_request (expected: before_request)",
+        "plugins[1].stage: plugin schema-guard cannot run at before_request (expected: after_request)",
+        "plugins[2].type: \"cache\" is not a plugin type (expected one of: budget, guardrail, logging, ratelimit, "
+            + "transform)");
   }
 
   @Test

@@ -19,8 +19,7 @@ class PluginChainTest {
   final List<String> log = new ArrayList<>();
 
   static Exchange exchange() {
-    return new Exchange("req_1", Operation.CHAT, Json.object().put("model", "m"), Map.of(),
-        MultiMap.caseInsensitiveMultiMap());
+    return Exchanges.chat(Json.object().put("model", "m"));
   }
 
   static Outcome answer(String body) {

@@ -13,12 +13,12 @@ final class Rows {
   private Rows() {}
 
   static RequestLogRow full(Instant time, String requestId) {
-    return new RequestLogRow(time, requestId, "key-1", "gpt-4o", "gpt-4o-2024-08-06", "openai", "openai-primary",
+    return new RequestLogRow(time, requestId, "key-1", "user-1", "gpt-4o", "gpt-4o-2024-08-06", "openai", "openai-primary",
         200, 1234L, 321L, 100L, 50L, 25L, 0.001_25, 2, null, "{\"model\":\"gpt-4o\"}", "{\"id\":\"x\"}");
   }
 
   static RequestLogRow minimal(Instant time, String requestId) {
-    return new RequestLogRow(time, requestId, null, "m", null, null, null, 502, 7L, null, null, null, null, null, 1,
+    return new RequestLogRow(time, requestId, null, null, "m", null, null, null, 502, 7L, null, null, null, null, null, 1,
         "upstream_error", null, null);
   }
 
@@ -44,8 +44,8 @@ final class Rows {
         ResultSet rs = s.executeQuery("SELECT " + JdbcRequestLogStore.COLUMNS + " FROM " + table
             + " ORDER BY request_id")) {
       while (rs.next()) {
-        rows.add(new RequestLogRow(timeReader.read(rs), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getLong(9), longOrNull(rs, 10),
+        rows.add(new RequestLogRow(timeReader.read(rs), rs.getString(2), rs.getString(3), rs.getString(19),
+            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getLong(9), longOrNull(rs, 10),
             longOrNull(rs, 11), longOrNull(rs, 12), longOrNull(rs, 13), doubleOrNull(rs, 14), rs.getInt(15),
             rs.getString(16), rs.getString(17), rs.getString(18)));
       }

@@ -1,0 +1,137 @@
+package io.switchboard.plugin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.Json;
+import io.switchboard.pricing.PriceCatalog;
+import io.switchboard.pricing.Usage;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * How one request ended, as every plugin's {@link Plugin#onFinish} sees it: once, after the last byte went
+ * to the client (or the client left). For a stream, {@link #response()} is the completion assembled from
+ * the chunks the client got, with its usage. Parsing and pricing happen on first use, once.
+ */
+public final class Finish {
+  /** The status logged for a client that left before its answer (nginx's convention). */
+  public static final int CLIENT_CLOSED = 499;
+
+  private final int status;
+  private final boolean stream;
+  private final String provider;
+  private final String target;
+  private final String modelServed;
+  private final int attempts;
+  private final long latencyNanos;
+  private final long ttftNanos;
+  private final Buffer responseBytes;
+  private final PriceCatalog prices;
+  private ObjectNode response;
+  private final ObjectNode error;
+  private boolean priced;
+  private Double cost;
+
+  /**
+   * @param response the answer's JSON when it is already parsed (an assembled stream), else null
+   * @param responseBytes the answer's bytes (a complete JSON body), else null
+   * @param error the OpenAI error object ({@code {"message","type",...}}) when the request failed, else null
+   * @param ttftNanos time to the first streamed byte, or -1
+   */
+  public Finish(int status, boolean stream, String provider, String target, String modelServed, int attempts,
+      long latencyNanos, long ttftNanos, ObjectNode response, Buffer responseBytes, ObjectNode error,
+      PriceCatalog prices) {
+    this.status = status;
+    this.stream = stream;
+    this.provider = provider;
+    this.target = target;
+    this.modelServed = modelServed;
+    this.attempts = attempts;
+    this.latencyNanos = latencyNanos;
+    this.ttftNanos = ttftNanos;
+    this.response = response;
+    this.responseBytes = responseBytes;
+    this.error = error;
+    this.prices = prices;
+  }
+
+  /** The status the client got; a stream that failed midway still answered 200 (see {@link #error()}). */
+  public int status() {
+    return status;
+  }
+
+  public boolean succeeded() {
+    return status < 400 && error == null;
+  }
+
+  public boolean stream() {
+    return stream;
+  }
+
+  /** Provider type of the target that answered, or null when none did (denied, cached, failed early). */
+  public String provider() {
+    return provider;
+  }
+
+  public String target() {
+    return target;
+  }
+
+  /** The model the upstream was asked for, or null when no upstream answered. */
+  public String modelServed() {
+    return modelServed;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public long latencyNanos() {
+    return latencyNanos;
+  }
+
+  /** Time to the first streamed byte, or -1 for a non-stream answer or a stream that sent nothing. */
+  public long ttftNanos() {
+    return ttftNanos;
+  }
+
+  /** The answer's JSON (for a stream, assembled), or null when there is none or it is not JSON. */
+  public ObjectNode response() {
+    if (response == null && responseBytes != null) {
+      JsonNode parsed = Json.parseOrNull(responseBytes);
+      response = parsed instanceof ObjectNode o ? o : null;
+    }
+    return response;
+  }
+
+  /** The answer's bytes when it was a whole JSON body (what a cache stores), else null. */
+  public Buffer responseBytes() {
+    return responseBytes;
+  }
+
+  /** The OpenAI error object the client got (for a stream, in its last event), or null. */
+  public ObjectNode error() {
+    return error;
+  }
+
+  /** The error's {@code type}, or null. */
+  public String errorType() {
+    return error == null ? null : error.path("type").asText(null);
+  }
+
+  /** Token counts the answer reported, or {@link Usage#NONE}. */
+  public Usage usage() {
+    ObjectNode body = response();
+    return body == null ? Usage.NONE : Usage.of(body.get("usage"));
+  }
+
+  /** What the answer cost at list price, or null when no upstream answered or the model has no price. */
+  public Double cost() {
+    if (!priced) {
+      priced = true;
+      Usage usage = usage();
+      cost = modelServed == null || usage.isEmpty() ? null
+          : prices.lookup(modelServed).map(p -> p.cost(usage)).orElse(null);
+    }
+    return cost;
+  }
+}

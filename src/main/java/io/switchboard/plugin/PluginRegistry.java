@@ -1,0 +1,99 @@
+package io.switchboard.plugin;
+
+import static io.switchboard.plugin.Stage.AFTER_REQUEST;
+import static io.switchboard.plugin.Stage.BEFORE_REQUEST;
+import static io.switchboard.plugin.Stage.ON_ERROR;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.config.NodeReader;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every plugin Switchboard knows, by config name: its type, the stages it can act at and how its config is
+ * read. Adding a plugin is one line here plus its own package.
+ */
+public final class PluginRegistry {
+  /** Reads one plugin's {@code config} object, recording problems under {@code path}; returns null on problems. */
+  @FunctionalInterface
+  public interface Parser {
+    PluginSettings parse(NodeReader r, JsonNode config, String path, Stage stage);
+  }
+
+  /** One known plugin: the {@code type} its config entry carries and the stages it accepts. */
+  public record Entry(String name, String type, Set<Stage> stages, Parser parser) {}
+
+  private static final Map<String, Entry> ENTRIES = index(
+      new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
+      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), pending("response-cache")),
+      new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), pending("request-logger")),
+      new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
+      new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("word-filter")),
+      new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), pending("max-token")),
+      new Entry("pii-redact", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("pii-redact")),
+      new Entry("secret-scan", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("secret-scan")),
+      new Entry("prompt-shield", "guardrail", Set.of(BEFORE_REQUEST), pending("prompt-shield")),
+      new Entry("schema-guard", "guardrail", Set.of(AFTER_REQUEST), pending("schema-guard")),
+      new Entry("regex-guard", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("regex-guard")));
+
+  private PluginRegistry() {}
+
+  public static Entry lookup(String name) {
+    return ENTRIES.get(name);
+  }
+
+  public static Set<String> names() {
+    return ENTRIES.keySet();
+  }
+
+  /** The types any plugin declares, sorted, for error messages. */
+  public static List<String> types() {
+    return ENTRIES.values().stream().map(Entry::type).distinct().sorted().toList();
+  }
+
+  /**
+   * Checks a config entry's type and stage against the plugin and reads its config. Returns null when a
+   * problem was recorded.
+   */
+  public static PluginSettings read(NodeReader r, Entry entry, String type, Stage stage, JsonNode config,
+      String path) {
+    int before = r.problems().size();
+    if (type != null && !type.equals(entry.type())) {
+      r.problem(path + ".type", "\"" + type + "\" does not match plugin " + entry.name() + " (expected: "
+          + entry.type() + ")");
+    }
+    if (stage != null && !entry.stages().contains(stage)) {
+      r.problem(path + ".stage", "plugin " + entry.name() + " cannot run at " + stage.configName() + " (expected: "
+          + entry.stages().stream().sorted().map(Stage::configName).collect(Collectors.joining(" or ")) + ")");
+    }
+    PluginSettings settings = entry.parser().parse(r, config, path + ".config", stage == null ? BEFORE_REQUEST : stage);
+    return r.problems().size() > before ? null : settings;
+  }
+
+  private static Map<String, Entry> index(Entry... entries) {
+    Map<String, Entry> out = new LinkedHashMap<>();
+    for (Entry e : entries) {
+      out.put(e.name(), e);
+    }
+    return Map.copyOf(out);
+  }
+
+  /** A plugin whose implementation is not in this build yet: it loads and does nothing (issue 4 in progress). */
+  private static Parser pending(String name) {
+    return (r, config, path, stage) -> context -> new Plugin() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public io.vertx.core.Future<io.switchboard.routing.RequestExecutor.Outcome> handle(Exchange exchange,
+          Chain next) {
+        return next.proceed(exchange);
+      }
+    };
+  }
+}
