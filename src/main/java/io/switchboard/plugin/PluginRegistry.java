@@ -6,6 +6,7 @@ import static io.switchboard.plugin.Stage.ON_ERROR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.NodeReader;
+import io.switchboard.plugin.logging.RequestLoggerSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class PluginRegistry {
   private static final Map<String, Entry> ENTRIES = index(
       new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
       new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), pending("response-cache")),
-      new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), pending("request-logger")),
+      new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), RequestLoggerSettings::parse),
       new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
       new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("word-filter")),
       new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), pending("max-token")),

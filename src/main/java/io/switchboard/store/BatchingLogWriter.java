@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingLogWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchingLogWriter.class);
   private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** The longest the writer waits without looking at {@code closing}. */
+  private static final long WAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   /**
    * How the writer batches and retries. {@code retention} is optional (null: keep everything); when set,
@@ -197,11 +199,12 @@ public final class BatchingLogWriter implements AutoCloseable {
 
   /**
    * Waits up to one flush interval for a first row, then collects more until the batch is full or the
-   * interval since that first row has passed. While closing it never waits: it only drains.
+   * interval since that first row has passed. While closing it never waits: it only drains. Waits are cut
+   * into short slices so a close is noticed soon even with a long flush interval.
    */
   private void fill(List<RequestLogRow> batch) throws InterruptedException {
     long interval = settings.flushInterval().toNanos();
-    RequestLogRow first = closing ? queue.poll() : queue.poll(interval, TimeUnit.NANOSECONDS);
+    RequestLogRow first = closing ? queue.poll() : queue.poll(Math.min(interval, WAKE_NANOS), TimeUnit.NANOSECONDS);
     if (first == null) {
       return;
     }
@@ -213,11 +216,10 @@ public final class BatchingLogWriter implements AutoCloseable {
       if (batch.size() >= settings.batchSize() || closing || left <= 0) {
         return;
       }
-      RequestLogRow next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
+      RequestLogRow next = queue.poll(Math.min(left, WAKE_NANOS), TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
       }
-      batch.add(next);
     }
   }
 

@@ -253,6 +253,24 @@ class BatchingLogWriterTest {
   }
 
   @Test
+  void closeDoesNotWaitOutALongFlushInterval() throws Exception {
+    FakeStore store = new FakeStore();
+    var settings = new BatchingLogWriter.Settings(100, 500, Duration.ofHours(1), 1, Duration.ZERO,
+        Duration.ofSeconds(5), null, Duration.ofHours(1));
+    BatchingLogWriter idle = new BatchingLogWriter(new FakeStore(), settings);
+    BatchingLogWriter writer = new BatchingLogWriter(store, settings);
+    for (RequestLogRow row : Rows.many(NOW, 3)) {
+      writer.offer(row);
+    }
+    long start = System.nanoTime();
+    idle.close();
+    writer.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertThat(writer.written()).isEqualTo(3);
+    assertThat(writer.failed()).isZero();
+  }
+
+  @Test
   void settingsAreValidated() {
     assertThatThrownBy(() -> BatchingLogWriter.Settings.defaults().withCapacity(0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity: 0 (expected: > 0)");
