@@ -358,7 +358,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         .setChunked(true);
     response.closeHandler(v -> {
       stream.cancel();
-      if (tracker != null) {
+      // A connection that closes because the answer ended (no keep-alive) is not a client that left.
+      if (tracker != null && !response.ended()) {
         tracker.clientGone();
       }
     });

@@ -1,0 +1,389 @@
+package io.switchboard.e2e;
+
+import static io.switchboard.e2e.MockUpstream.json;
+import static io.switchboard.e2e.MockUpstream.rawEvents;
+import static io.switchboard.e2e.MockUpstream.resource;
+import static io.switchboard.e2e.MockUpstream.sse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.api.Json;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.ReferenceGuideConfigTestAccess;
+import io.switchboard.plugin.Exchange;
+import io.switchboard.server.GatewayServer;
+import io.switchboard.testing.GatewayProcess;
+import io.switchboard.testing.Services;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The request-logger through a real gateway: rows in SQLite and PostgreSQL, the guide's block, and SIGTERM. */
+@Timeout(120)
+class RequestLoggerE2eTest {
+  static final String TEXT = GatewayOpenAiJavaE2eTest.OPENAI_TEXT;
+  static final String STREAM = GatewayOpenAiJavaE2eTest.OPENAI_STREAM;
+  static final String FAIL = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
+  static final String CLIENT_KEY = "sk-client-key-0123456789";
+
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  final List<AutoCloseable> closing = new ArrayList<>();
+  final Set<GatewayServer> stopped = ConcurrentHashMap.newKeySet();
+
+  @TempDir
+  Path dir;
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable c : closing.reversed()) {
+      c.close();
+    }
+  }
+
+  /** Answers by what the request asks: "fail" in the text gets a 500, a stream gets the recorded stream. */
+  MockUpstream upstream() throws Exception {
+    MockUpstream u = new MockUpstream();
+    closing.add(u);
+    String text = resource(TEXT);
+    List<String> events = rawEvents(resource(STREAM));
+    return u.always((req, body) -> {
+      JsonNode request = Json.parseOrNull(body);
+      if (request.toString().contains("fail")) {
+        json(500, FAIL).accept(req, body);
+      } else if (request.path("stream").asBoolean()) {
+        sse(events).accept(req, body);
+      } else {
+        json(200, text).accept(req, body);
+      }
+    });
+  }
+
+  GatewayServer gateway(String yaml, Map<String, String> env) throws Exception {
+    GatewayConfig config = ConfigLoader.parse(yaml, env);
+    GatewayServer server = GatewayServer.start(config.withServer(config.server().withListener("127.0.0.1", 0)))
+        .await(20, TimeUnit.SECONDS);
+    closing.add(() -> stop(server));
+    return server;
+  }
+
+  /** Stops (and flushes) once; the clean-up after the test must not stop a stopped server again. */
+  void stop(GatewayServer server) throws Exception {
+    if (stopped.add(server)) {
+      server.stop().await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  static String providers(MockUpstream upstream) {
+    return "providers: [{key: a, provider: openai, api_key: sk-upstream-secret, base_url: \"" + upstream.url()
+        + "/v1\"}]\n";
+  }
+
+  HttpResponse<String> post(int port, String requestId, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        .header("content-type", "application/json")
+        .header("authorization", "Bearer " + CLIENT_KEY)
+        .header("x-switchboard-user", "alice")
+        .header("x-request-id", requestId)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String chat(String text, boolean stream) {
+    return "{\"model\":\"gpt-4o\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + text
+        + "\"}]}";
+  }
+
+  /** Four kinds of request, each with its own id: a completion, a stream, an upstream error, a bad body. */
+  record Traffic(String ok, String stream, String failed, String bad, int failedAttempts) {}
+
+  Traffic traffic(int port) throws Exception {
+    String prefix = "e2e-" + UUID.randomUUID() + "-";
+    Traffic t = new Traffic(prefix + "ok", prefix + "stream", prefix + "failed", prefix + "bad", 0);
+    assertThat(post(port, t.ok(), chat("Hi, my key is sk-proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY", false)).statusCode())
+        .isEqualTo(200);
+    HttpResponse<String> stream = post(port, t.stream(), chat("Tell me", true));
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.body()).contains("[DONE]").doesNotContain("\"usage\"");  // usage asked for, then stripped
+    HttpResponse<String> failed = post(port, t.failed(), chat("please fail", false));
+    assertThat(failed.statusCode()).isEqualTo(500);
+    int attempts = Integer.parseInt(failed.headers().firstValue("x-switchboard-attempts").orElse("1"));
+    assertThat(post(port, t.bad(), "{\"model\": ").statusCode()).isEqualTo(400);
+    return new Traffic(t.ok(), t.stream(), t.failed(), t.bad(), attempts);
+  }
+
+  void assertRows(Map<String, Map<String, Object>> rows, Traffic t) {
+    assertThat(rows).containsOnlyKeys(t.ok(), t.stream(), t.failed(), t.bad());
+    String keyId = Exchange.keyId(CLIENT_KEY);
+    for (Map<String, Object> row : rows.values()) {
+      assertThat(row.get("key_id")).isEqualTo(keyId);
+      assertThat(row.get("user_id")).isEqualTo("alice");
+      assertThat(row.get("time")).isNotNull();
+      assertThat(row.values()).noneMatch(v -> v != null && v.toString().contains(CLIENT_KEY));
+    }
+    Map<String, Object> ok = rows.get(t.ok());
+    assertThat(ok).containsEntry("status", 200L).containsEntry("model_requested", "gpt-4o")
+        .containsEntry("model_served", "gpt-4o").containsEntry("provider", "openai").containsEntry("target", "a")
+        .containsEntry("tokens_in", 16L).containsEntry("tokens_out", 363L).containsEntry("tokens_cached", 0L)
+        .containsEntry("attempts", 1L).containsEntry("ttft_ms", null).containsEntry("error_type", null);
+    assertThat((Double) ok.get("cost_usd")).isPositive();
+    assertThat(ok.get("request_body").toString()).contains("my key is [REDACTED:OPENAI_API_KEY]")
+        .doesNotContain("sk-proj-");
+    assertThat(ok.get("response_body").toString()).contains("Galaxy Day");
+
+    Map<String, Object> stream = rows.get(t.stream());
+    assertThat(stream).containsEntry("status", 200L).containsEntry("tokens_in", 79L).containsEntry("tokens_out", 1L)
+        .containsEntry("provider", "openai");
+    assertThat((Long) stream.get("ttft_ms")).isNotNull().isLessThanOrEqualTo((Long) stream.get("latency_ms"));
+    assertThat(stream.get("response_body").toString()).contains("chat.completion").contains("\"usage\"");
+
+    Map<String, Object> failed = rows.get(t.failed());
+    assertThat(failed).containsEntry("status", 500L).containsEntry("error_type", "server_error")
+        .containsEntry("provider", "openai").containsEntry("attempts", (long) t.failedAttempts())
+        .containsEntry("tokens_in", null).containsEntry("cost_usd", null);
+
+    Map<String, Object> bad = rows.get(t.bad());
+    assertThat(bad).containsEntry("status", 400L).containsEntry("provider", null).containsEntry("model_requested", null)
+        .containsEntry("error_type", "invalid_request_error");
+  }
+
+  @Test
+  void everyRequestIsOneRowInSqlite() throws Exception {
+    MockUpstream upstream = upstream();
+    Path db = dir.resolve("logs/requests.db");
+    GatewayServer server = gateway(providers(upstream) + """
+        plugins:
+          - name: request-logger
+            type: logging
+            stage: after_request
+            config: {persist: true, backend: sqlite, dsn: "%s", include_bodies: true}
+        """.formatted(db), Map.of());
+
+    Traffic t = traffic(server.port());
+    stop(server);  // flushes the log
+
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      assertRows(rows(c, "switchboard_request_log"), t);
+    }
+  }
+
+  @Test
+  void everyRequestIsOneRowInPostgres() throws Exception {
+    String dsn = Services.requirePostgres();
+    String table = "sbtest_reqlog_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    MockUpstream upstream = upstream();
+    GatewayServer server = gateway(providers(upstream) + """
+        plugins:
+          - name: request-logger
+            type: logging
+            config: {persist: true, backend: postgres, dsn: "%s", table: %s, include_bodies: true}
+        """.formatted(dsn, table), Map.of());
+    Properties user = new Properties();
+    user.setProperty("user", "postgres");
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", user)) {
+      try {
+        Traffic t = traffic(server.port());
+        stop(server);
+        assertRows(rows(c, table), t);
+      } finally {
+        try (Statement s = c.createStatement()) {
+          s.execute("DROP TABLE IF EXISTS " + table);
+        }
+      }
+    }
+  }
+
+  /** The guide's block, verbatim: its relative dsn lands in the working directory, so it is removed after. */
+  @Test
+  void theGuidesBlockLogsAndPersistsAsWritten() throws Exception {
+    String block = ReferenceGuideConfigTestAccess.yamlBlocks().get(4);
+    String ferro = block.substring(block.indexOf('\n', block.indexOf("# After")) + 1);
+    assertThat(ferro).contains("dsn: ferrogw-requests.db");
+    Path db = Path.of("ferrogw-requests.db");
+    List<Path> files = List.of(db, Path.of("ferrogw-requests.db-wal"), Path.of("ferrogw-requests.db-shm"));
+    for (Path f : files) {
+      Files.deleteIfExists(f);
+    }
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    ch.qos.logback.classic.Logger requests =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("switchboard.requests");
+    requests.addAppender(lines);
+    try {
+      MockUpstream upstream = upstream();
+      GatewayServer server = gateway(ferro, Map.of("OPENAI_API_KEY", "sk-test-openai",
+          "OPENAI_BASE_URL", upstream.url() + "/v1"));
+      String id = "guide-" + UUID.randomUUID();
+      assertThat(post(server.port(), id, chat("Hi", false)).statusCode()).isEqualTo(200);
+      assertThat(post(server.port(), id + "-2", chat("please fail", false)).statusCode()).isEqualTo(500);
+      stop(server);
+
+      assertThat(Files.exists(db)).isTrue();
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+        Map<String, Map<String, Object>> rows = rows(c, "switchboard_request_log");
+        assertThat(rows).containsOnlyKeys(id, id + "-2");
+        assertThat(rows.get(id)).containsEntry("status", 200L).containsEntry("tokens_out", 363L)
+            .containsEntry("request_body", null);  // bodies only when asked
+      }
+      assertThat(lines.list).extracting(e -> e.getLevel().toString()).containsExactly("INFO", "ERROR");
+      assertThat(lines.list.getFirst().getFormattedMessage()).startsWith("request " + id + " status=200");
+    } finally {
+      requests.detachAppender(lines);
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
+  /**
+   * kill -TERM under load: every request whose answer reached the client has its row once the process is
+   * gone. The JVM reports a SIGTERM exit as 143 (128 + 15) even when its shutdown hook finished cleanly.
+   */
+  @Test
+  void sigtermUnderLoadLosesNoRowOfAnAnsweredRequest() throws Exception {
+    MockUpstream upstream = new MockUpstream();
+    closing.add(upstream);
+    String text = resource(TEXT);
+    List<String> events = rawEvents(resource(STREAM));
+    upstream.always((req, body) -> {
+      boolean stream = Json.parseOrNull(body).path("stream").asBoolean();
+      io.vertx.core.Vertx.currentContext().owner().setTimer(15, id -> {
+        if (stream) {
+          sse(events).accept(req, body);
+        } else {
+          json(200, text).accept(req, body);
+        }
+      });
+    });
+    Path db = dir.resolve("kill.db");
+    Path config = dir.resolve("gateway.yaml");
+    Files.writeString(config, "server: {host: 127.0.0.1, event_loops: 2}\n" + providers(upstream) + """
+        plugins:
+          - name: request-logger
+            type: logging
+            config: {level: error, persist: true, backend: sqlite, dsn: "%s"}
+        """.formatted(db));
+    GatewayProcess gateway = GatewayProcess.start(config, Map.of());
+    closing.add(gateway);
+
+    // A cold JVM answers its first requests in seconds; warm it up so the load is load.
+    HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<String> r = warm.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+          .POST(HttpRequest.BodyPublishers.ofString(chat("Hi", i % 2 == 0))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger refused = new AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      boolean streams = i % 4 == 0;
+      // HTTP/1.1 keep-alive, as a busy client would: the drain has to tell it to close its connections.
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2)).build();
+      clients.add(Thread.ofPlatform().start(() -> {
+        while (!stop.get()) {
+          try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                    + "/v1/chat/completions"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(chat("Hi", streams))).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && (!streams || r.body().contains("[DONE]"))) {
+              answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+            }
+          } catch (java.io.IOException e) {
+            refused.incrementAndGet();  // cut by the shutdown, or the port is closed: no answer, no promise
+            if (refused.get() > 1000) {
+              return;
+            }
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }));
+    }
+    long loadStart = System.nanoTime();
+    Thread.sleep(2000);
+    int beforeSignal = answered.size() - 30;
+    System.out.printf("load: %d answered, %d refused in %d ms%n", beforeSignal, refused.get(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+      try {
+        return gateway.terminate(Duration.ofSeconds(60));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);  // load goes on while the gateway drains
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(30_000);
+    }
+    int code = exit.get(60, TimeUnit.SECONDS);
+
+    String output = gateway.output();
+    assertThat(code).as("exit code; output:\n%s", output).isEqualTo(143);
+    assertThat(beforeSignal).isGreaterThan(20);
+    assertThat(output).containsPattern("request log: closed; accepted \\d+, written \\d+, dropped 0, failed 0");
+    Set<String> logged;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      logged = rows(c, "switchboard_request_log").keySet();
+    }
+    assertThat(answered).isNotEmpty();
+    assertThat(logged).containsAll(answered);
+    System.out.printf("SIGTERM under load: %d answered, %d rows, %d cut or refused, exit %d%n", answered.size(),
+        logged.size(), refused.get(), code);
+  }
+
+  /** Every row of {@code table} by request id, as column name to JDBC value (numbers widened to long/double). */
+  static Map<String, Map<String, Object>> rows(Connection c, String table) throws SQLException {
+    Map<String, Map<String, Object>> out = new HashMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+      ResultSetMetaData meta = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, Object> row = new HashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+          Object v = rs.getObject(i);
+          if (v instanceof Integer n) {
+            v = n.longValue();
+          } else if (v instanceof Float f) {
+            v = f.doubleValue();
+          }
+          row.put(meta.getColumnName(i).toLowerCase(), v);
+        }
+        assertThat(out.put((String) row.get("request_id"), row)).as("one row per request id").isNull();
+      }
+    }
+    return out;
+  }
+}
