@@ -177,6 +177,9 @@ final class ResponseCache implements Plugin {
     if (body == null || body.length() > maxEntryBytes) {
       return;
     }
+    if (!finish.stream()) {
+      body = body.copy();  // our own bytes, whatever becomes of the ones sent
+    }
     store.put(pending.key, body).onFailure(t -> warn("could not store a cached answer: " + t.getMessage()));
   }
 

@@ -262,6 +262,29 @@ class ResponseCacheTest {
     assertThat(header(legacyStream)).isEqualTo("bypass");
   }
 
+  @Test
+  void aStoreThatFailsIsAMissNeverAFailedRequest() {
+    AtomicInteger puts = new AtomicInteger();
+    cache = new ResponseCache("response-cache", new CacheStore() {
+      @Override
+      public Future<Hit> get(String key) {
+        return Future.failedFuture(new IllegalStateException("Connection refused"));
+      }
+
+      @Override
+      public Future<Void> put(String key, Buffer body) {
+        puts.incrementAndGet();
+        return Future.failedFuture(new IllegalStateException("Connection refused"));
+      }
+    }, 64 * 1024, vertx);
+    Exchange exchange = exchange(request("Hi"));
+    Outcome outcome = call(exchange);
+    assertThat(header(exchange)).isEqualTo("miss");
+    assertThat(((UpstreamResponse.Complete) outcome.response()).body().toString()).isEqualTo(COMPLETION);
+    assertThat(upstreamCalls).hasValue(1);
+    assertThat(puts).hasValue(1);
+  }
+
   // --- streams ---
 
   /** Everything a stream sends (first chunk included), as the relay would write it. */
