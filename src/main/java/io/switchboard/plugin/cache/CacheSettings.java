@@ -72,8 +72,8 @@ public record CacheSettings(Duration maxAge, int maxEntries, int maxEntryBytes, 
       case MEMORY -> new MemoryCacheStore(maxEntries, maxAge, context.clock());
       case REDIS -> new RedisCacheStore(context.vertx(), url, keyPrefix, maxEntries, maxAge);
     };
-    return new ResponseCache(context.name() == null || context.name().isEmpty() ? "response-cache" : context.name(),
-        store, maxEntryBytes, context.vertx());
+    String name = context.name() == null || context.name().isEmpty() ? "response-cache" : context.name();
+    return new ResponseCache(name, store, maxEntryBytes, context.vertx());
   }
 
   @Override

@@ -106,8 +106,7 @@ final class RedisCacheStore implements CacheStore {
 
   @Override
   public Future<Void> close() {
-    client.close();
-    return Future.succeededFuture();
+    return client.close().otherwiseEmpty();
   }
 
   /** EVALSHA, falling back to EVAL when Redis lost the script (a restart, SCRIPT FLUSH). */
