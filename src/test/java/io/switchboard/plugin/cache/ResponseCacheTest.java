@@ -386,6 +386,34 @@ class ResponseCacheTest {
   }
 
   @Test
+  void theReplayWaitsForAPausedClient() throws Exception {
+    Outcome hit = storeThenStream(TOOL_COMPLETION, false);
+    UpstreamStream stream = ((UpstreamResponse.Streaming) hit.response()).stream();
+    List<Buffer> got = new CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean slowClient = new java.util.concurrent.atomic.AtomicBoolean(true);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> stream.start(data -> {
+      got.add(data);
+      if (slowClient.get()) {
+        stream.pause();  // as the relay does when the client's write queue is full
+      }
+    }, end -> done.complete(null), done::completeExceptionally));
+    Thread.sleep(200);
+    assertThat(got).hasSize(1);
+    assertThat(done).isNotDone();
+
+    slowClient.set(false);
+    vertx.runOnContext(v -> stream.resume());
+    done.get(5, TimeUnit.SECONDS);
+    List<Buffer> all = new ArrayList<>();
+    all.add(stream.first());
+    all.addAll(got);
+    assertThat(got.size()).isGreaterThan(5);
+    assertThat(reassemble(all).get("choices"))
+        .isEqualTo(Json.parseOrNull(Buffer.buffer(TOOL_COMPLETION)).get("choices"));
+  }
+
+  @Test
   void theUsageChunkOnlyWhenAsked() throws Exception {
     Outcome hit = storeThenStream(COMPLETION, false);
     List<Buffer> sse = drain(((UpstreamResponse.Streaming) hit.response()).stream());
