@@ -28,7 +28,7 @@ public final class PluginRegistry {
 
   private static final Map<String, Entry> ENTRIES = index(
       new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
-      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), pending("response-cache")),
+      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), io.switchboard.plugin.cache.CacheSettings::parse),
       new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), pending("request-logger")),
       new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
       new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("word-filter")),
