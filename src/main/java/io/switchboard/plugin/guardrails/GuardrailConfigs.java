@@ -1,7 +1,9 @@
 package io.switchboard.plugin.guardrails;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.switchboard.api.Json;
@@ -32,6 +34,11 @@ public final class GuardrailConfigs {
   static final int DEFAULT_STREAM_WINDOW = 128;
 
   private static final Map<String, PiiKind> PII_KINDS = piiKinds();
+  private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+  private static final Set<String> BUNDLED_DIALECTS = Set.of(DRAFT_2020_12,
+      "https://json-schema.org/draft/2019-09/schema", "http://json-schema.org/draft-07/schema#",
+      "http://json-schema.org/draft-07/schema", "http://json-schema.org/draft-06/schema#",
+      "http://json-schema.org/draft-04/schema#");
 
   private GuardrailConfigs() {}
 
@@ -156,13 +163,7 @@ public final class GuardrailConfigs {
     }
     Schema schema = null;
     if (text != null) {
-      try {
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(text);
-        schema.initializeValidators();
-      } catch (RuntimeException e) {
-        r.problem(schemaPath, "is not a valid JSON schema: " + e.getMessage() + " (expected: a JSON schema)");
-        schema = null;
-      }
+      schema = compileSchema(r, schemaPath, text);
     }
     Schema compiled = schema;
     return context -> new SchemaGuardPlugin(context.name(), compiled, context.vertx());
@@ -225,6 +226,30 @@ public final class GuardrailConfigs {
     boolean ans = answers;
     Detector detector = new NamedPatterns(List.of(), patterns);
     return context -> new ScanGuardrail(context.name(), req, ans, detector, action, Finding::label, window);
+  }
+
+  /** Checks the schema against its meta-schema (bundled drafts only: nothing is fetched), then compiles it. */
+  private static Schema compileSchema(NodeReader r, String at, String text) {
+    try {
+      SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+      JsonNode parsed = Json.parse(text);
+      String dialect = parsed.path("$schema").asText(DRAFT_2020_12);
+      if (BUNDLED_DIALECTS.contains(dialect)) {
+        List<com.networknt.schema.Error> errors = registry.getSchema(SchemaLocation.of(dialect))
+            .validate(text, InputFormat.JSON);
+        if (!errors.isEmpty()) {
+          r.problem(at, "is not a valid JSON schema: " + errors.getFirst() + " (expected: a schema valid against "
+              + dialect + ")");
+          return null;
+        }
+      }
+      Schema schema = registry.getSchema(text);
+      schema.initializeValidators();
+      return schema;
+    } catch (IOException | RuntimeException e) {
+      r.problem(at, "is not a valid JSON schema: " + e.getMessage() + " (expected: a JSON schema)");
+      return null;
+    }
   }
 
   private static ScanGuardrail.Action action(NodeReader r, JsonNode config, String path, ScanGuardrail.Action fallback) {
