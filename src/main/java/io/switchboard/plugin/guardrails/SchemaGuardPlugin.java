@@ -85,7 +85,8 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
       if (!errors.isEmpty()) {
         StringBuilder why = new StringBuilder("the answer does not match the schema (").append(at).append(": ");
         for (int k = 0; k < Math.min(errors.size(), MAX_REPORTED_ERRORS); k++) {
-          why.append(k == 0 ? "" : "; ").append(errors.get(k).toString());
+          String where = errors.get(k).getInstanceLocation().toString();
+          why.append(k == 0 ? "" : "; ").append(where.isEmpty() ? "/" : where).append(' ').append(errors.get(k).getMessage());
         }
         if (errors.size() > MAX_REPORTED_ERRORS) {
           why.append("; and ").append(errors.size() - MAX_REPORTED_ERRORS).append(" more");
