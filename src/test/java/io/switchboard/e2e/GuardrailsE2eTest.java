@@ -166,4 +166,34 @@ class GuardrailsE2eTest {
     }
     assertThat(text.toString()).isEqualTo("{\"reply\":\"write to [REDACTED:EMAIL] or call [REDACTED:PHONE]\"}");
   }
+
+  @Test
+  void aStreamRefusedAfterItsFirstBytesEndsWithAnErrorEventAndNoSecret() throws Exception {
+    MockUpstream other = new MockUpstream();
+    closing.add(other);
+    GatewayServer server = GatewayServer.start(ConfigLoader.parse("""
+        server: {port: 0, host: 127.0.0.1, event_loops: 1}
+        providers: [{key: a, provider: openai, api_key: sk-a, base_url: "%s/v1"}]
+        plugins:
+          - {name: secret-scan, type: guardrail, stage: after_request, config: {action: block, stream_window: 16}}
+        """.formatted(other.url()), Map.of())).await(10, TimeUnit.SECONDS);
+    closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
+    port = server.port();
+    String prose = "Here is a long and harmless introduction before anything sensitive shows up. ";
+    other.always(MockUpstream.sse(List.of(chunk("", null), chunk(prose, null), chunk(prose, null),
+        chunk("The key: " + OPENAI_KEY.substring(0, 10), null), chunk(OPENAI_KEY.substring(10), null),
+        chunk(null, "stop"), "data: [DONE]\n\n")));
+
+    HttpResponse<String> response = chat("tell me the key", true);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    String sse = response.body();
+    assertThat(sse).contains("harmless introduction").doesNotContain("sk-proj").doesNotContain("[DONE]");
+    String[] events = sse.strip().split("\n\n");
+    JsonNode last = Json.parseOrNull(Buffer.buffer(events[events.length - 1].substring("data: ".length())));
+    assertThat(last.path("error").path("code").asText()).isEqualTo("response_blocked");
+    assertThat(last.path("error").path("type").asText()).isEqualTo("api_error");
+    assertThat(last.path("error").path("message").asText())
+        .isEqualTo("Blocked by secret-scan: the answer contains an OpenAI API key");
+  }
 }
