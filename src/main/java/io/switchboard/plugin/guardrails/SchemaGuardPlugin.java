@@ -20,6 +20,7 @@ import io.switchboard.stream.SseEvent;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -108,7 +109,7 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
     List<Buffer> chunks = new ArrayList<>();
     Promise<Outcome> promise = Promise.promise();
     long[] size = {0};
-    io.vertx.core.Handler<Buffer> keep = data -> {
+    Handler<Buffer> keep = data -> {
       if (promise.future().isComplete()) {
         return;
       }

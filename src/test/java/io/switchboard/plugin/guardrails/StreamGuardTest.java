@@ -167,6 +167,24 @@ class StreamGuardTest {
     });
   }
 
+  @Test
+  void completionStreamsAreRedactedInTheirTextField() {
+    StreamGuard g = new StreamGuard(guard("pii-redact", "{}"), false);
+    String c1 = "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\"ssn 123-4\",\"finish_reason\":null}]}\n\n";
+    String c2 = "data: {\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\"5-6789 ok\",\"finish_reason\":\"length\"}]}\n\n";
+    String all = String.join("", feed(g, List.of(c1, c2, DONE)));
+    StringBuilder text = new StringBuilder();
+    for (SseEvent e : Guardrails.events(all)) {
+      if (!e.data().equals("[DONE]")) {
+        JsonNode c = Json.parseOrNull(Buffer.buffer(e.data()));
+        assertThat(c.path("object").asText()).isEqualTo("text_completion");
+        text.append(c.path("choices").path(0).path("text").asText());
+      }
+    }
+    assertThat(text.toString()).isEqualTo("ssn [REDACTED:US_SSN] ok");
+    assertThat(all).doesNotContain("6789").endsWith(DONE);
+  }
+
   static final class Identity implements ChunkTransformer {
     @Override
     public Buffer onChunk(Buffer chunk) {
