@@ -358,8 +358,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         .setChunked(true);
     response.closeHandler(v -> {
       stream.cancel();
-      // A connection that closes because the answer ended (no keep-alive) is not a client that left.
-      if (tracker != null && !response.ended()) {
+      if (tracker != null) {
         tracker.clientGone();
       }
     });
@@ -384,21 +383,21 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           }
         },
         end -> {
-          response.end();
           if (tracker != null) {
-            tracker.streamEnded(null);
+            tracker.streamEnded(null);  // first: over HTTP/2, ending the response runs its close handler at once
           }
+          response.end();
         },
         error -> {
           ObjectNode body = error instanceof StreamFailure f ? f.errorBody()
               : OpenAiErrors.body("The upstream stream failed: " + describe(error), "api_error", null,
                   "upstream_stream_error");
+          if (tracker != null) {
+            tracker.streamEnded(body);
+          }
           if (!response.closed()) {
             response.write(SseEncoder.data(Json.string(body)));
             response.end();
-          }
-          if (tracker != null) {
-            tracker.streamEnded(body);
           }
         });
   }
