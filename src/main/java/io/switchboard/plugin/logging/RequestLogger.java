@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line and, when persisting, one {@link RequestLogRow} per finished request. Nothing happens on the
- * way in; {@link #onFinish} builds the row on the event loop and hands it to a {@link BatchingLogWriter},
- * whose own thread writes batches, so the event loop never waits on the database.
+ * way in; {@link #onFinish} builds the line and the row on the event loop and hands them to a
+ * {@link LineWriter} and a {@link BatchingLogWriter}, each with its own thread, so the event loop never
+ * waits on the log output or the database.
  */
 final class RequestLogger implements Plugin {
   /** The logger request lines go to, so they can be routed or silenced apart from the gateway's own logs. */
@@ -39,6 +40,9 @@ final class RequestLogger implements Plugin {
   private final Clock clock;
   private final RequestLoggerSettings settings;
   private final Bodies bodies;
+  private static final int LINE_QUEUE = 16_384;
+
+  private volatile LineWriter lines;
   private volatile BatchingLogWriter writer;
 
   RequestLogger(PluginContext context, RequestLoggerSettings settings) {
@@ -72,6 +76,7 @@ final class RequestLogger implements Plugin {
 
   @Override
   public Future<Void> start() {
+    lines = new LineWriter(LINES, LINE_QUEUE);
     RequestLogLocation location = settings.location();
     if (location == null) {
       return Future.succeededFuture();
@@ -94,20 +99,34 @@ final class RequestLogger implements Plugin {
     }, false);
   }
 
-  /** Flushes every queued row (waiting, off the event loop, up to the writer's close timeout) and closes the store. */
+  /**
+   * Writes every queued row (waiting, off the event loop, up to the writer's close timeout), closes the
+   * store, then writes the queued lines.
+   */
   @Override
   public Future<Void> close() {
     BatchingLogWriter w = writer;
-    if (w == null) {
+    LineWriter l = lines;
+    if (w == null && l == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
-      w.close();
+      if (w != null) {
+        w.close();
+      }
+      if (l != null) {
+        l.close();
+      }
       return null;
     }, false);
   }
 
-  /** The writer, once started (for tests and metrics). */
+  /** The line writer, once started (for tests and metrics). */
+  LineWriter lines() {
+    return lines;
+  }
+
+  /** The row writer, once started (for tests and metrics). */
   BatchingLogWriter writer() {
     return writer;
   }
@@ -125,7 +144,12 @@ final class RequestLogger implements Plugin {
     }
     RequestLogRow row = row(exchange, finish, w != null, clock.instant());
     if (line) {
-      log(severity, line(row));
+      LineWriter l = lines;
+      if (l != null) {
+        l.offer(severity, line(row));
+      } else {
+        log(severity, line(row));  // not started (a unit test): write it here
+      }
     }
     if (w != null) {
       w.offer(row);  // never blocks; a full queue is counted and warned about by the writer

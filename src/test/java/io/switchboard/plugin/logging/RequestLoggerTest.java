@@ -246,6 +246,68 @@ class RequestLoggerTest {
   }
 
   @Test
+  void onceStartedLinesAreWrittenByTheirOwnThreadInOrderAndFlushedOnClose() throws Exception {
+    ListAppender<ILoggingEvent> lines = capture();
+    try {
+      RequestLogger logger = logger(settings("{}"));
+      logger.start().await(10, TimeUnit.SECONDS);
+      for (int i = 0; i < 500; i++) {
+        logger.onFinish(Exchanges.chat("gpt-4o", "Hi"), i % 2 == 0 ? complete(COMPLETION)
+            : new Finish(429, false, null, null, null, 0, 1_000_000, -1, null, null,
+                Json.object().put("type", "rate_limit_exceeded"), PRICES));
+      }
+      logger.close().await(10, TimeUnit.SECONDS);
+
+      assertThat(lines.list).hasSize(500).allMatch(e -> e.getThreadName().equals("switchboard-request-lines"));
+      assertThat(lines.list.get(0).getLevel().toString()).isEqualTo("INFO");
+      assertThat(lines.list.get(1).getLevel().toString()).isEqualTo("WARN");
+      assertThat(lines.list.get(499).getFormattedMessage()).contains("status=429");
+      assertThat(logger.lines().dropped()).isZero();
+    } finally {
+      release(lines);
+    }
+  }
+
+  @Test
+  void aFullLineQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    ListAppender<ILoggingEvent> slow = new ListAppender<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        writing.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        super.append(event);
+      }
+    };
+    slow.start();
+    ch.qos.logback.classic.Logger target = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "test.lines." + java.util.UUID.randomUUID());
+    target.setAdditive(false);
+    target.addAppender(slow);
+    LineWriter writer = new LineWriter(target, 2);
+
+    writer.offer(RequestLoggerSettings.Level.INFO, "first");  // taken by the thread, which then waits
+    assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+    writer.offer(RequestLoggerSettings.Level.INFO, "second");
+    writer.offer(RequestLoggerSettings.Level.WARN, "third");
+    long start = System.nanoTime();
+    writer.offer(RequestLoggerSettings.Level.ERROR, "fourth");  // the queue (2) is full
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+    assertThat(writer.dropped()).isEqualTo(1);
+    release.countDown();
+    writer.close();
+
+    assertThat(slow.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("first", "second", "third");
+    writer.offer(RequestLoggerSettings.Level.INFO, "late");
+    assertThat(writer.dropped()).isEqualTo(2);
+  }
+
+  @Test
   void aUserNameCannotForgeALogLine() {
     ListAppender<ILoggingEvent> lines = capture();
     try {

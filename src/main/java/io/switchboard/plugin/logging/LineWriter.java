@@ -1,0 +1,106 @@
+package io.switchboard.plugin.logging;
+
+import io.switchboard.plugin.logging.RequestLoggerSettings.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands request lines to the logging framework from its own thread: a console or file appender writes
+ * (and locks) per line, which the event loops must not wait on. A full queue drops the line, counts it and
+ * warns at most every 10 s; {@link #close} writes what is queued.
+ */
+final class LineWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(LineWriter.class);
+  private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final Line STOP = new Line(Level.DEBUG, "");
+
+  private record Line(Level level, String text) {}
+
+  private final Logger target;
+  private final BlockingQueue<Line> queue;
+  private final Thread thread;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong lastWarnNanos = new AtomicLong();
+  private volatile boolean closed;
+
+  LineWriter(Logger target, int capacity) {
+    this.target = target;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.thread = Thread.ofPlatform().name("switchboard-request-lines").daemon(true).start(this::run);
+  }
+
+  void offer(Level level, String text) {
+    if (!closed && queue.offer(new Line(level, text))) {
+      return;
+    }
+    long total = dropped.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastWarnNanos.get();
+    if ((last == 0 || now - last >= WARN_INTERVAL_NANOS) && lastWarnNanos.compareAndSet(last, now == 0 ? 1 : now)) {
+      LOG.warn("request log: dropped {} log line(s) in total: {}", total,
+          closed ? "the logger is closed" : "the log output is slower than the requests");
+    }
+  }
+
+  /** Lines that did not fit in the queue. */
+  long dropped() {
+    return dropped.get();
+  }
+
+  private void run() {
+    List<Line> batch = new ArrayList<>(256);
+    while (true) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        Thread.interrupted();  // nobody interrupts on purpose; STOP ends the loop
+        continue;
+      }
+      queue.drainTo(batch, 255);
+      for (Line line : batch) {
+        if (line == STOP) {
+          return;
+        }
+        write(line);
+      }
+      batch.clear();
+    }
+  }
+
+  private void write(Line line) {
+    switch (line.level()) {
+      case DEBUG -> target.debug(line.text());
+      case INFO -> target.info(line.text());
+      case WARN -> target.warn(line.text());
+      case ERROR -> target.error(line.text());
+    }
+  }
+
+  /** Writes every queued line, then stops the thread. Blocking: not for an event loop. */
+  void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      queue.put(STOP);  // after every accepted line: the queue is FIFO
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // An offer that raced with close may have landed behind STOP.
+    List<Line> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    for (Line line : rest) {
+      if (line != STOP) {
+        write(line);
+      }
+    }
+  }
+}
