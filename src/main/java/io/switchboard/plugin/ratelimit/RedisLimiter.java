@@ -93,7 +93,7 @@ final class RedisLimiter implements Limiter {
   private final String[] keyStarts;
   private final Redis client;
   private final long timeoutMillis;
-  private final String sha;
+  String sha;  // not final: a test makes Redis answer NOSCRIPT
   private final AtomicLong lastWarning = new AtomicLong();
 
   RedisLimiter(Vertx vertx, Limit[] limits, String url, String keyPrefix, Duration timeout) {
