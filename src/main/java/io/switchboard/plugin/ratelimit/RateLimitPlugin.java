@@ -7,6 +7,7 @@ import io.switchboard.plugin.Plugin;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,9 @@ final class RateLimitPlugin implements Plugin {
   static final String TYPE = "rate_limit_error";
   static final String CODE = "rate_limit_exceeded";
 
+  private static final long WARN_EVERY_MILLIS = 10_000;
+
+  private final AtomicLong lastWarning = new AtomicLong();
   private final String name;
   private final Limit[] limits;
   private final Limiter limiter;
@@ -89,14 +93,23 @@ final class RateLimitPlugin implements Plugin {
       return Future.failedFuture(new ApiException(429, TYPE, CODE, null,
           limits[decision.limiting()].message() + seconds + " s."));
     }, failure -> {
+      warn(failure);
       if (failOpen) {
-        LOG.debug("request {}: rate limits not checked: {}", exchange.requestId(), failure.toString());
         return next.proceed(exchange);
       }
-      LOG.warn("request {}: rate limits could not be checked: {}", exchange.requestId(), failure.toString());
       return Future.failedFuture(new ApiException(500, "server_error", "rate_limit_unavailable", null, "Rate limits could not be checked (their store did not "
           + "answer), so the request was not sent (request id " + exchange.requestId() + ")."));
     });
+  }
+
+  /** One line every ten seconds at most: a store that is down fails every request, the log need not say so each time. */
+  private void warn(Throwable failure) {
+    long now = System.currentTimeMillis();
+    long last = lastWarning.get();
+    if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
+      LOG.warn("rate limits could not be checked, requests are {} until the store answers: {}",
+          failOpen ? "let through unchecked (fail_open)" : "refused", failure.toString());
+    }
   }
 
   @Override

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 final class RedisLimiter implements Limiter {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimiter.class);
   private static final long WARN_EVERY_MILLIS = 10_000;
+  private static final long START_TIMEOUT_MILLIS = 10_000;
 
   /**
    * KEYS: one bucket per applicable limit. ARGV[1]: "take" (check all, charge all only if all admit) or
@@ -110,10 +111,14 @@ final class RedisLimiter implements Limiter {
     this.sha = sha1(SCRIPT);
   }
 
-  /** Loads the script, which also proves Redis answers; a backend that cannot be reached fails the start. */
+  /**
+   * Loads the script, which also proves Redis answers; a backend that cannot be reached fails the start. A
+   * cold process connects and loads classes first, so this one call gets more time than a request's.
+   */
   @Override
   public Future<Void> start() {
-    return bounded(client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)), "SCRIPT LOAD").mapEmpty();
+    return bounded(client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)), "SCRIPT LOAD",
+        Math.max(timeoutMillis, START_TIMEOUT_MILLIS)).mapEmpty();
   }
 
   @Override
@@ -177,7 +182,7 @@ final class RedisLimiter implements Limiter {
       return message != null && message.startsWith("NOSCRIPT")
           ? client.send(script(Command.EVAL, SCRIPT, keys, args)) : Future.failedFuture(t);
     });
-    return bounded(sent, "the rate-limit script");
+    return bounded(sent, "the rate-limit script", timeoutMillis);
   }
 
   private static Request script(Command command, String script, String[] keys, String[] args) {
@@ -192,7 +197,7 @@ final class RedisLimiter implements Limiter {
   }
 
   /** Fails after {@code timeout}; completes on the context that asked, whatever thread Redis answered on. */
-  private <T> Future<T> bounded(Future<T> call, String what) {
+  private <T> Future<T> bounded(Future<T> call, String what, long timeoutMillis) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     long timer = vertx.setTimer(timeoutMillis, id -> promise.tryFail(new TimeoutException(
