@@ -97,12 +97,13 @@ final class RateLimitPlugin implements Plugin {
       if (failOpen) {
         return next.proceed(exchange);
       }
-      return Future.failedFuture(new ApiException(500, "server_error", "rate_limit_unavailable", null, "Rate limits could not be checked (their store did not "
-          + "answer), so the request was not sent (request id " + exchange.requestId() + ")."));
+      return Future.failedFuture(new ApiException(500, "server_error", "rate_limit_unavailable", null,
+          "Rate limits could not be checked (their store did not answer), so the request was not sent (request id "
+              + exchange.requestId() + ")."));
     });
   }
 
-  /** One line every ten seconds at most: a store that is down fails every request, the log need not say so each time. */
+  /** One line every ten seconds at most: a store that is down fails every request; once is enough to say so. */
   private void warn(Throwable failure) {
     long now = System.currentTimeMillis();
     long last = lastWarning.get();

@@ -172,7 +172,8 @@ final class RedisLimiter implements Limiter {
     String[] args = {"debit", Long.toString((long) l.capacity()), Double.toString(l.perMilli()), "0",
         Long.toString(tokens)};
     run(new String[] {keyStarts[limit] + subject}, args)
-        .onFailure(t -> warn("could not debit " + tokens + " tokens from " + l.field() + " in Redis: " + t.getMessage()));
+        .onFailure(t -> warn("could not debit " + tokens + " tokens from " + l.field() + " in Redis: "
+            + t.getMessage()));
   }
 
   /** EVALSHA, then EVAL when Redis lost the script (a restart, SCRIPT FLUSH); answers on the caller's context. */

@@ -55,7 +55,8 @@ class RateLimitSettingsTest {
   @Test
   void everyLimitAndTheRedisBackendLoad() {
     RateLimitSettings s = load("{requests_per_second: 10, burst: 5, scope: model, key_rpm: 60, user_rpm: 30, "
-        + "key_tpm: 100000, backend: redis, url: \"${REDIS_URL}\", key_prefix: \"t:\", timeout: 200ms, fail_open: true}");
+        + "key_tpm: 100000, backend: redis, url: \"${REDIS_URL}\", key_prefix: \"t:\", timeout: 200ms, "
+        + "fail_open: true}");
     assertThat(s.limits()).extracting(Limit::field).containsExactly("requests_per_second", "key_rpm", "user_rpm",
         "key_tpm");
     assertThat(s.limits()).extracting(Limit::scope).containsExactly(Scope.MODEL, Scope.KEY, Scope.USER, Scope.KEY);
