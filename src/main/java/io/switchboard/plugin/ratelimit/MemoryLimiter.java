@@ -69,7 +69,11 @@ final class MemoryLimiter implements Limiter {
   @Override
   public Future<Void> start() {
     if (vertx != null && maps.stream().anyMatch(m -> m != null)) {
-      sweeper = vertx.setPeriodic(SWEEP_EVERY_MILLIS, id -> sweep(clock.millis(), true));
+      // a worker thread walks the maps: with many subjects that takes milliseconds an event loop should not spend
+      sweeper = vertx.setPeriodic(SWEEP_EVERY_MILLIS, id -> vertx.executeBlocking(() -> {
+        sweep(clock.millis(), true);
+        return null;
+      }, false));
     }
     return Future.succeededFuture();
   }
@@ -178,7 +182,7 @@ final class MemoryLimiter implements Limiter {
   /**
    * Drops full buckets from every map; with {@code idleOnly} false, also the longest idle ones until a map
    * is at three quarters of its bound, so a sweep is due again only after many new subjects. One sweep at a
-   * time; a caller that finds one running goes on (a map may briefly exceed its bound by a few entries).
+   * time; a caller that finds one running goes on (a map may exceed its bound by what arrives meanwhile).
    */
   void sweep(long now, boolean idleOnly) {
     if (!sweeping.tryLock()) {
