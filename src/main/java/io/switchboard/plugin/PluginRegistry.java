@@ -7,7 +7,9 @@ import static io.switchboard.plugin.Stage.ON_ERROR;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.NodeReader;
 import io.switchboard.plugin.guardrails.GuardrailConfigs;
+import io.switchboard.plugin.cache.CacheSettings;
 import io.switchboard.plugin.logging.RequestLoggerSettings;
+import io.switchboard.plugin.ratelimit.RateLimitSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,8 @@ public final class PluginRegistry {
   public record Entry(String name, String type, Set<Stage> stages, Parser parser) {}
 
   private static final Map<String, Entry> ENTRIES = index(
-      new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
-      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), io.switchboard.plugin.cache.CacheSettings::parse),
+      new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), RateLimitSettings::parse),
+      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), CacheSettings::parse),
       new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), RequestLoggerSettings::parse),
       new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
       new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::wordFilter),
