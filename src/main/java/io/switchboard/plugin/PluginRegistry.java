@@ -30,7 +30,7 @@ public final class PluginRegistry {
       new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
       new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), pending("response-cache")),
       new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), pending("request-logger")),
-      new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
+      new Entry("budget", "budget", Set.of(BEFORE_REQUEST), io.switchboard.plugin.budget.BudgetSettings::parse),
       new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("word-filter")),
       new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), pending("max-token")),
       new Entry("pii-redact", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("pii-redact")),
