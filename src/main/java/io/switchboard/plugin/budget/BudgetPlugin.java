@@ -102,7 +102,7 @@ final class BudgetPlugin implements Plugin {
       return store.start();
     }
     if (requestLog.isEmpty()) {
-      LOG.warn("budget {}: no request-logger persists the request log, so spend is counted in memory only and is"
+      LOG.warn("plugin {}: no request-logger persists the request log, so spend is counted in memory only and is"
           + " lost on restart (add a request-logger with persist: true, or use backend: redis)", name);
       return Future.succeededFuture();
     }
@@ -122,10 +122,10 @@ final class BudgetPlugin implements Plugin {
     }).<Void>map(sums -> {
       memory.seed(w, sums.get(SpendScope.KEY), sums.get(SpendScope.USER), sums.get(SpendScope.KEY_MODEL));
       double total = sums.get(SpendScope.KEY).values().stream().mapToDouble(Double::doubleValue).sum();
-      LOG.info("budget {}: read back ${} spent by {} keys since {} from the {} request log", name,
-          dollars(total), sums.get(SpendScope.KEY).size(), w.start(), location.backend());
+      LOG.info("plugin {}: read back ${} spent by {} keys since {} from the {} request log", name,
+          micros(Spend.nanos(total)), sums.get(SpendScope.KEY).size(), w.start(), location.backend());
       return null;
-    }).recover(t -> Future.failedFuture(new IllegalStateException("budget " + name
+    }).recover(t -> Future.failedFuture(new IllegalStateException("plugin " + name
         + ": could not read spend back from the " + location.backend() + " request log (" + t.getMessage()
         + "); refusing to start with every budget reset", t)));
   }
@@ -152,7 +152,7 @@ final class BudgetPlugin implements Plugin {
     Subjects subjects = subjects(exchange);
     return store.spent(subjects, w)
         .recover(t -> {
-          warnEvery("budget " + name + ": cannot check spend: " + t.getMessage());
+          warnEvery("plugin " + name + ": cannot check spend: " + t.getMessage());
           return Future.failedFuture(new ApiException(500, "server_error", "budget_unavailable", null,
               "The budget could not be checked, so the request was not sent: " + t.getMessage()));
         })
@@ -227,10 +227,10 @@ final class BudgetPlugin implements Plugin {
       return;
     }
     if (prices.lookup(model).isEmpty()) {
-      LOG.warn("budget {}: model {} has no price, so its answers count $0 against budgets (add it to the price"
+      LOG.warn("plugin {}: model {} has no price, so its answers count $0 against budgets (add it to the price"
           + " catalog file)", name, model);
     } else {
-      LOG.warn("budget {}: model {} answered without token usage, so that answer counts $0 against budgets",
+      LOG.warn("plugin {}: model {} answered without token usage, so that answer counts $0 against budgets",
           name, model);
     }
   }

@@ -116,7 +116,7 @@ class BudgetRestartTest {
         "budget", Stage.BEFORE_REQUEST));
     Future<Void> start = plugin.start();
     assertThat(awaitFailure(start)).isTrue();
-    assertThat(start.cause().getMessage()).startsWith("budget budget: could not read spend back from the sqlite"
+    assertThat(start.cause().getMessage()).startsWith("plugin budget: could not read spend back from the sqlite"
         + " request log");
   }
 
