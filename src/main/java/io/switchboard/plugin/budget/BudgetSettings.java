@@ -87,8 +87,10 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
       r.problem(NodeReader.join(path, "url"), "is required with backend: redis (expected: redis://host:port)");
     } else if (backend == Backend.MEMORY && url != null) {
       r.problem(NodeReader.join(path, "url"), "is only used with backend: redis (expected: no url with backend: memory)");
-    } else if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://")) {
-      r.problem(NodeReader.join(path, "url"), "is not a Redis URL (expected: redis://host:port or rediss://...)");
+    } else if (url != null && !url.startsWith("redis://") && !url.startsWith("rediss://")
+        && !url.startsWith("unix://")) {
+      r.problem(NodeReader.join(path, "url"),
+          "is not a Redis URL (expected: redis://host:port, rediss://... or unix://...)");
     }
     String keyPrefix = r.string(config, "key_prefix", path, false);
     if (keyPrefix != null && keyPrefix.isEmpty()) {

@@ -81,7 +81,7 @@ class BudgetSettingsTest {
     assertThat(problems("{\"spend_limit_usd\": 5, \"url\": \"redis://x\"}")).containsExactly(
         "plugins[0].config.url: is only used with backend: redis (expected: no url with backend: memory)");
     assertThat(problems("{\"spend_limit_usd\": 5, \"backend\": \"redis\", \"url\": \"http://x\"}")).containsExactly(
-        "plugins[0].config.url: is not a Redis URL (expected: redis://host:port or rediss://...)");
+        "plugins[0].config.url: is not a Redis URL (expected: redis://host:port, rediss://... or unix://...)");
     assertThat(problems("{\"spend_limit_usd\": 5, \"key_prefix\": \"\"}"))
         .containsExactly("plugins[0].config.key_prefix: must not be empty (expected: e.g. switchboard:budget:)");
   }
