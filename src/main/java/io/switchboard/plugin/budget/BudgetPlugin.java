@@ -153,8 +153,10 @@ final class BudgetPlugin implements Plugin {
     return store.spent(subjects, w)
         .recover(t -> {
           warnEvery("plugin " + name + ": cannot check spend: " + t.getMessage());
+          // The client learns that, not where the store is; the log has the details.
           return Future.failedFuture(new ApiException(500, "server_error", "budget_unavailable", null,
-              "The budget could not be checked, so the request was not sent: " + t.getMessage()));
+              "The budget could not be checked, so the request was not sent (request id "
+                  + exchange.requestId() + ")."));
         })
         .compose(spent -> {
           check(exchange, subjects, spent, w);
