@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class RedisSpendStore implements SpendStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisSpendStore.class);
   private static final long WARN_EVERY_MILLIS = 10_000;
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(10);
   private static final long EXPIRY_GRACE_SECONDS = Duration.ofDays(1).toSeconds();
   static final String ADD_SCRIPT = """
       local expire_at = tonumber(ARGV[2])
@@ -73,10 +74,14 @@ final class RedisSpendStore implements SpendStore {
     }
   }
 
-  /** Fails when Redis cannot be reached: a budget that cannot be checked should be noticed at startup. */
+  /**
+   * Fails when Redis cannot be reached: a budget that cannot be checked should be noticed at startup. The
+   * first call also connects (in a JVM still loading classes), so it gets at least {@link #STARTUP_TIMEOUT}.
+   */
   @Override
   public Future<Void> start() {
-    return bounded(client.send(Request.cmd(Command.PING)), "answer PING").mapEmpty();
+    return bounded(client.send(Request.cmd(Command.PING)), "answer PING",
+        Math.max(timeoutMillis, STARTUP_TIMEOUT.toMillis())).mapEmpty();
   }
 
   @Override
@@ -151,9 +156,13 @@ final class RedisSpendStore implements SpendStore {
   }
 
   private <T> Future<T> bounded(Future<T> call, String what) {
-    return call.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(t -> Future.failedFuture(
+    return bounded(call, what, timeoutMillis);
+  }
+
+  private <T> Future<T> bounded(Future<T> call, String what, long millis) {
+    return call.timeout(millis, TimeUnit.MILLISECONDS).recover(t -> Future.failedFuture(
         new IllegalStateException(where + " did not " + what + (t instanceof java.util.concurrent.TimeoutException
-            ? " within " + timeoutMillis + " ms" : ": " + t.getMessage()), t)));
+            ? " within " + millis + " ms" : ": " + t.getMessage()), t)));
   }
 
   private static long asLong(Response r) {
