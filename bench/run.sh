@@ -4,7 +4,8 @@
 # a naive Node.js pipe proxy as a baseline, and prints the ratios to direct.
 #   bench/run.sh [DURATION_SECONDS] [UPSTREAMS]      e.g. bench/run.sh 20 "vertx node"
 # BENCH_CONFIG picks the gateway config (default bench/gateway.yaml, one target; see bench/*.yaml),
-# BENCH_JAR another build of the gateway (to compare before and after a change).
+# BENCH_JAR another build of the gateway (to compare before and after a change), BENCH_SCRIPT the wrk script
+# (bench/post-unique.lua: a different prompt each request, for the plugin benchmark).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-20}"
@@ -24,7 +25,7 @@ wait_for() { for _ in $(seq 1 150); do curl -s -o /dev/null -X POST "$1" -d '{}'
 
 measure() { # url connections threads -> "rps p50 p99"
   local out
-  out=$(wrk -t"$3" -c"$2" -d"${DURATION}s" --latency -s bench/post.lua "$1")
+  out=$(wrk -t"$3" -c"$2" -d"${DURATION}s" --latency -s "${BENCH_SCRIPT:-bench/post.lua}" "$1")
   if grep -qE "Non-2xx|Socket errors" <<<"$out"; then echo "bench: errors at $1: $(grep -E 'Non-2xx|Socket errors' <<<"$out")" >&2; fi
   echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(awk '$1=="50%" {print $2}' <<<"$out") $(awk '$1=="99%" {print $2}' <<<"$out")"
 }

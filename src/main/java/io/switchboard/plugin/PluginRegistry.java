@@ -6,6 +6,7 @@ import static io.switchboard.plugin.Stage.ON_ERROR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.NodeReader;
+import io.switchboard.plugin.guardrails.GuardrailConfigs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +29,16 @@ public final class PluginRegistry {
 
   private static final Map<String, Entry> ENTRIES = index(
       new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), pending("rate-limit")),
-      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), pending("response-cache")),
+      new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), io.switchboard.plugin.cache.CacheSettings::parse),
       new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), pending("request-logger")),
       new Entry("budget", "budget", Set.of(BEFORE_REQUEST), io.switchboard.plugin.budget.BudgetSettings::parse),
-      new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("word-filter")),
-      new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), pending("max-token")),
-      new Entry("pii-redact", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("pii-redact")),
-      new Entry("secret-scan", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("secret-scan")),
-      new Entry("prompt-shield", "guardrail", Set.of(BEFORE_REQUEST), pending("prompt-shield")),
-      new Entry("schema-guard", "guardrail", Set.of(AFTER_REQUEST), pending("schema-guard")),
-      new Entry("regex-guard", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), pending("regex-guard")));
+      new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::wordFilter),
+      new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), GuardrailConfigs::maxToken),
+      new Entry("pii-redact", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::piiRedact),
+      new Entry("secret-scan", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::secretScan),
+      new Entry("prompt-shield", "guardrail", Set.of(BEFORE_REQUEST), GuardrailConfigs::promptShield),
+      new Entry("schema-guard", "guardrail", Set.of(AFTER_REQUEST), GuardrailConfigs::schemaGuard),
+      new Entry("regex-guard", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::regexGuard));
 
   private PluginRegistry() {}
 

@@ -383,21 +383,21 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           }
         },
         end -> {
-          response.end();
           if (tracker != null) {
-            tracker.streamEnded(null);
+            tracker.streamEnded(null);  // first: over HTTP/2, ending the response runs its close handler at once
           }
+          response.end();
         },
         error -> {
           ObjectNode body = error instanceof StreamFailure f ? f.errorBody()
               : OpenAiErrors.body("The upstream stream failed: " + describe(error), "api_error", null,
                   "upstream_stream_error");
+          if (tracker != null) {
+            tracker.streamEnded(body);
+          }
           if (!response.closed()) {
             response.write(SseEncoder.data(Json.string(body)));
             response.end();
-          }
-          if (tracker != null) {
-            tracker.streamEnded(body);
           }
         });
   }

@@ -55,14 +55,23 @@ public final class GatewayServer {
   public static Future<GatewayServer> start(GatewayConfig config) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
         .setEventLoopPoolSize(config.server().eventLoops()));
-    return start(vertx, true, config);
+    return start(vertx, true, config, List.of());
   }
 
   public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config) {
-    return start(vertx, false, config);
+    return start(vertx, false, config, List.of());
   }
 
-  private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config) {
+  /**
+   * Embedding Switchboard: {@code extraPlugins} (your own types, thread-safe) run after the configured ones,
+   * innermost, and are started and closed with them.
+   */
+  public static Future<GatewayServer> start(Vertx vertx, GatewayConfig config, List<Plugin> extraPlugins) {
+    return start(vertx, false, config, extraPlugins);
+  }
+
+  private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config,
+      List<Plugin> extraPlugins) {
     int instances = config.server().eventLoops();
     TargetStats stats = new LocalTargetStats();
     // One health instance for every loop: concurrency caps and breakers count across all of them.
@@ -73,7 +82,7 @@ public final class GatewayServer {
     TargetHealth health = new TargetHealth(config.targets(), store, System::currentTimeMillis);
     PluginChain plugins;
     try {
-      plugins = plugins(vertx, config);
+      plugins = plugins(vertx, config, extraPlugins);
     } catch (RuntimeException e) {
       health.close();
       if (ownsVertx) {
@@ -104,7 +113,7 @@ public final class GatewayServer {
   }
 
   /** One instance of each enabled plugin, in configured order, shared by every event loop. */
-  private static PluginChain plugins(Vertx vertx, GatewayConfig config) {
+  private static PluginChain plugins(Vertx vertx, GatewayConfig config, List<Plugin> extraPlugins) {
     Optional<RequestLogLocation> requestLog = config.plugins().stream()
         .filter(p -> p.enabled() && p.settings() != null)
         .flatMap(p -> p.settings().requestLog().stream())
@@ -117,6 +126,7 @@ public final class GatewayServer {
         plugins.add(p.settings().create(context.forPlugin(p.name(), Stage.of(p.stage()))));
       }
     }
+    plugins.addAll(extraPlugins);
     return plugins.isEmpty() ? PluginChain.empty() : new PluginChain(plugins);
   }
 

@@ -111,6 +111,34 @@ class BudgetE2eTest {
     assertThat(post(base, "sk-other").statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aStreamIsCountedFromTheUsageTheGatewayAskedFor() throws Exception {
+    MockUpstream upstream = new MockUpstream()
+        .then(MockUpstream.sse(MockUpstream.rawEvents(resource(GatewayOpenAiJavaE2eTest.OPENAI_STREAM))))
+        .always(json(200, resource(OK)));
+    closing.add(upstream);
+    GatewayServer server = GatewayServer.start(ConfigLoader.parse("""
+        server: {port: 0, host: 127.0.0.1, event_loops: 1}
+        providers: [{key: a, provider: openai, api_key: sk-upstream, base_url: "%s/v1"}]
+        plugins:
+          - {name: budget, type: budget, stage: before_request, config: {spend_limit_usd: 0.0003}}
+        """.formatted(upstream.url()), Map.of())).await(10, TimeUnit.SECONDS);
+    closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
+    String base = "http://127.0.0.1:" + server.port();
+
+    HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+        .header("content-type", "application/json").header("authorization", "Bearer sk-client-secret")
+        .POST(HttpRequest.BodyPublishers.ofString(BODY.replace("}]}", "}],\"stream\":true}"))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(stream.statusCode()).isEqualTo(200);
+    assertThat(stream.body()).contains("data: [DONE]");
+    assertThat(upstream.received().getFirst().body().path("stream_options").path("include_usage").asBoolean())
+        .as("the gateway asked for usage").isTrue();
+    // 79 prompt + 1 completion tokens of gpt-4o: $0.0002075 of the $0.0003.
+    awaitRemaining(base, "0.000092");
+    assertThat(awaitStatus(base, "sk-client-secret", 402).body()).contains("of $0.0003 this month");
+  }
+
   /** The next answer on the key, once the previous one had time to be counted; it reports {@code remaining}. */
   HttpResponse<String> awaitRemaining(String base, String remaining) throws Exception {
     // An answer is counted when its last byte is out: a moment after the client may already have it.

@@ -1,0 +1,118 @@
+package io.switchboard.plugin.guardrails;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.ApiException;
+import io.switchboard.api.Json;
+import io.switchboard.api.OpenAiErrors;
+import io.switchboard.plugin.Exchange;
+import io.switchboard.plugin.Plugin;
+import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.stream.StreamFailure;
+import io.vertx.core.Future;
+
+/**
+ * What every guardrail shares: the request side runs before {@code proceed} (deny with a 400, or rewrite
+ * the body the upstream gets), the answer side on its result (deny with a 502, or answer a rewritten
+ * body; streams get a transformer). Denials name the guardrail and the kind of finding, never its text.
+ */
+abstract class GuardrailPlugin implements Plugin {
+  /** The error code of a request a guardrail refused (400). */
+  static final String REQUEST_BLOCKED = "content_blocked";
+  /** The error code of an answer a guardrail refused (502). */
+  static final String RESPONSE_BLOCKED = "response_blocked";
+
+  private final String name;
+  private final boolean requests;
+  private final boolean answers;
+
+  GuardrailPlugin(String name, boolean requests, boolean answers) {
+    this.name = name;
+    this.requests = requests;
+    this.answers = answers;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  boolean checksRequests() {
+    return requests;
+  }
+
+  boolean checksAnswers() {
+    return answers;
+  }
+
+  @Override
+  public Future<Outcome> handle(Exchange exchange, Chain next) {
+    if (requests) {
+      try {
+        checkRequest(exchange);
+      } catch (ApiException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    Future<Outcome> outcome = next.proceed(exchange);
+    return answers ? outcome.compose(o -> checkAnswer(exchange, o)) : outcome;
+  }
+
+  /** Throws the denial, or rewrites {@code exchange.body()} in place. */
+  void checkRequest(Exchange exchange) {}
+
+  /** A complete answer's body: throws the denial, returns a rewritten body, or null to keep it. */
+  ObjectNode checkComplete(Exchange exchange, ObjectNode answer) {
+    return null;
+  }
+
+  /** A streamed answer: add a transformer, or replace the outcome. */
+  Future<Outcome> checkStream(Exchange exchange, Outcome outcome, UpstreamResponse.Streaming streaming) {
+    return Future.succeededFuture(outcome);
+  }
+
+  private Future<Outcome> checkAnswer(Exchange exchange, Outcome outcome) {
+    switch (outcome.response()) {
+      case UpstreamResponse.Complete c -> {
+        JsonNode body = Json.parseOrNull(c.body());
+        if (!(body instanceof ObjectNode answer)) {
+          return Future.succeededFuture(outcome);  // not an answer we can read; nothing of ours to judge
+        }
+        ObjectNode rewritten;
+        try {
+          rewritten = checkComplete(exchange, answer);
+        } catch (ApiException e) {
+          return Future.failedFuture(e);
+        }
+        return Future.succeededFuture(rewritten == null ? outcome : new Outcome(
+            new UpstreamResponse.Complete(Json.buffer(rewritten), c.upstreamRequestId()), outcome.served(),
+            outcome.attempts()));
+      }
+      case UpstreamResponse.Streaming s -> {
+        try {
+          return checkStream(exchange, outcome, s);
+        } catch (StreamFailure f) {
+          // Denied on the first chunk: nothing was sent yet, so the client gets a plain 502.
+          s.stream().cancel();
+          JsonNode error = f.errorBody().path("error");
+          return Future.failedFuture(new ApiException(f.status(), error.path("type").asText("api_error"),
+              error.path("code").asText(RESPONSE_BLOCKED), null, f.getMessage()));
+        }
+      }
+    }
+  }
+
+  ApiException requestDenied(String param, String what) {
+    return new ApiException(400, "invalid_request_error", REQUEST_BLOCKED, param, "Blocked by " + name + ": " + what);
+  }
+
+  ApiException answerDenied(String what) {
+    return new ApiException(502, "api_error", RESPONSE_BLOCKED, null, "Blocked by " + name + ": " + what);
+  }
+
+  StreamFailure streamDenied(String what) {
+    return new StreamFailure(OpenAiErrors.body("Blocked by " + name + ": " + what, "api_error", null,
+        RESPONSE_BLOCKED), 502);
+  }
+}
