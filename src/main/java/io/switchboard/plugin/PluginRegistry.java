@@ -6,8 +6,9 @@ import static io.switchboard.plugin.Stage.ON_ERROR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.NodeReader;
-import io.switchboard.plugin.guardrails.GuardrailConfigs;
+import io.switchboard.plugin.budget.BudgetSettings;
 import io.switchboard.plugin.cache.CacheSettings;
+import io.switchboard.plugin.guardrails.GuardrailConfigs;
 import io.switchboard.plugin.logging.RequestLoggerSettings;
 import io.switchboard.plugin.ratelimit.RateLimitSettings;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class PluginRegistry {
       new Entry("rate-limit", "ratelimit", Set.of(BEFORE_REQUEST), RateLimitSettings::parse),
       new Entry("response-cache", "transform", Set.of(BEFORE_REQUEST), CacheSettings::parse),
       new Entry("request-logger", "logging", Set.of(BEFORE_REQUEST, AFTER_REQUEST, ON_ERROR), RequestLoggerSettings::parse),
-      new Entry("budget", "budget", Set.of(BEFORE_REQUEST), pending("budget")),
+      new Entry("budget", "budget", Set.of(BEFORE_REQUEST), BudgetSettings::parse),
       new Entry("word-filter", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::wordFilter),
       new Entry("max-token", "guardrail", Set.of(BEFORE_REQUEST), GuardrailConfigs::maxToken),
       new Entry("pii-redact", "guardrail", Set.of(BEFORE_REQUEST, AFTER_REQUEST), GuardrailConfigs::piiRedact),
@@ -83,21 +84,5 @@ public final class PluginRegistry {
       out.put(e.name(), e);
     }
     return Map.copyOf(out);
-  }
-
-  /** A plugin whose implementation is not in this build yet: it loads and does nothing (issue 4 in progress). */
-  private static Parser pending(String name) {
-    return (r, config, path, stage) -> context -> new Plugin() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public io.vertx.core.Future<io.switchboard.routing.RequestExecutor.Outcome> handle(Exchange exchange,
-          Chain next) {
-        return next.proceed(exchange);
-      }
-    };
   }
 }

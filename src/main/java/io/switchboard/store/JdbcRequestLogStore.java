@@ -4,8 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +26,7 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
   final String table;
   private final String insertSql;
   private final String deleteSql;
+  private final Map<SpendScope, String> spendSql = new EnumMap<>(SpendScope.class);
   private Connection connection;
   private boolean closed;
 
@@ -30,6 +35,11 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
     this.insertSql = "INSERT INTO " + this.table + " (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
         + " ?, ?, ?, ?, ?)";
     this.deleteSql = "DELETE FROM " + this.table + " WHERE time < ?";
+    for (SpendScope scope : SpendScope.values()) {
+      String notNull = scope.columns.replace(", ", " IS NOT NULL AND ") + " IS NOT NULL";
+      spendSql.put(scope, "SELECT " + scope.columns + ", SUM(cost_usd) FROM " + this.table
+          + " WHERE time >= ? AND cost_usd IS NOT NULL AND " + notNull + " GROUP BY " + scope.columns);
+    }
   }
 
   /** The table name goes into SQL text, so only plain (optionally schema-qualified) identifiers are allowed. */
@@ -101,6 +111,28 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
       int deleted = statement.executeUpdate();
       c.commit();
       return deleted;
+    } catch (SQLException | RuntimeException e) {
+      discard(c);
+      throw e;
+    }
+  }
+
+  @Override
+  public Map<String, Double> spendSince(Instant since, SpendScope scope) throws SQLException {
+    Connection c = connection();
+    Map<String, Double> out = new HashMap<>();
+    try (PreparedStatement statement = c.prepareStatement(spendSql.get(scope))) {
+      setTime(statement, 1, since);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          String group = scope == SpendScope.KEY_MODEL
+              ? rs.getString(1) + SpendScope.SEPARATOR + rs.getString(2)
+              : rs.getString(1);
+          out.put(group, rs.getDouble(scope == SpendScope.KEY_MODEL ? 3 : 2));
+        }
+      }
+      c.commit();  // ends the read transaction (autocommit is off)
+      return out;
     } catch (SQLException | RuntimeException e) {
       discard(c);
       throw e;

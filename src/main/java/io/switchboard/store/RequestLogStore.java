@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where request-log rows are persisted. Blocking JDBC: call only from a worker thread (see
@@ -18,6 +19,15 @@ public interface RequestLogStore extends AutoCloseable {
 
   /** Deletes rows strictly older than {@code cutoff}; returns how many. */
   int deleteOlderThan(Instant cutoff) throws SQLException;
+
+  /**
+   * The logged cost in US dollars of rows at or after {@code since}, summed per group of {@code scope}. Rows
+   * without a cost or without the grouping column (no user) are left out. A store that cannot read back
+   * (a test double) says so.
+   */
+  default Map<String, Double> spendSince(Instant since, SpendScope scope) throws SQLException {
+    throw new SQLException(getClass().getSimpleName() + " cannot read spend back");
+  }
 
   @Override
   void close() throws SQLException;
