@@ -34,7 +34,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Writes `config` (an object) as YAML and runs `java -jar switchboard.jar serve --config F --port P`.
  * Resolves once GET /readyz answers 200 (30 s timeout); rejects with the gateway's output if it dies.
  */
-export async function startGateway(config, { readyTimeoutMs = 30_000 } = {}) {
+export async function startGateway(config, { readyTimeoutMs = 30_000, cwdInConfigDir = false } = {}) {
   if (!existsSync(JAR)) throw new Error(`gateway jar not found: ${JAR} (build it, or set SWITCHBOARD_JAR)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
   const configFile = path.join(dir, 'switchboard.yaml');
@@ -42,6 +42,7 @@ export async function startGateway(config, { readyTimeoutMs = 30_000 } = {}) {
   const port = await freePort();
   const child = spawn(JAVA, ['-jar', JAR, 'serve', '--config', configFile, '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: cwdInConfigDir ? dir : undefined, // relative paths in the config (a SQLite dsn) land in the temp dir
     env: { ...process.env },
   });
   let stdout = '';
@@ -75,6 +76,7 @@ export async function startGateway(config, { readyTimeoutMs = 30_000 } = {}) {
     origin,
     baseURL: `${origin}/v1`,
     configFile,
+    dir,
     output,
     /** Raw fetch against the gateway (path relative to the origin, e.g. '/v1/chat/completions'). */
     fetch(p, init = {}) {
@@ -83,6 +85,16 @@ export async function startGateway(config, { readyTimeoutMs = 30_000 } = {}) {
     /** An official OpenAI client pointed at the gateway; no client-side retries. */
     client(opts = {}) {
       return new OpenAI({ apiKey: CLIENT_KEY, baseURL: `${origin}/v1`, maxRetries: 0, timeout: 15_000, ...opts });
+    },
+    /** Stops with SIGTERM and waits for the exit, keeping the temp dir (the request log) for inspection. */
+    async terminate() {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exitPromise;
+        clearTimeout(t);
+      }
+      return exited;
     },
     async stop() {
       if (!exited) {
