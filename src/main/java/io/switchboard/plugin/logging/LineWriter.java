@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ final class LineWriter {
   private static final Logger LOG = LoggerFactory.getLogger(LineWriter.class);
   private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final Line STOP = new Line(Level.DEBUG, "");
+  private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   private record Line(Level level, String text) {}
 
@@ -70,6 +72,9 @@ final class LineWriter {
         write(line);
       }
       batch.clear();
+      // Let lines gather before looking again: a thread blocked in take() is woken by every offer, a
+      // context switch per request when the gateway is busy.
+      LockSupport.parkNanos(GATHER_NANOS);
     }
   }
 
