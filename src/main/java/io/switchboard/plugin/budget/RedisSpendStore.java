@@ -1,5 +1,6 @@
 package io.switchboard.plugin.budget;
 
+import io.switchboard.plugin.RedisScript;
 import io.switchboard.plugin.budget.Period.Window;
 import io.switchboard.plugin.budget.Spend.Spent;
 import io.switchboard.plugin.budget.Spend.Subjects;
@@ -12,12 +13,8 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +41,7 @@ final class RedisSpendStore implements SpendStore {
         if expire_at > 0 then redis.call('EXPIREAT', KEYS[i], expire_at) end
       end
       return #KEYS""";
-  private static final String ADD_SHA = sha1(ADD_SCRIPT);
+  private static final RedisScript ADD = RedisScript.of(ADD_SCRIPT);
 
   private final Redis client;
   private final String prefix;
@@ -137,21 +134,12 @@ final class RedisSpendStore implements SpendStore {
   }
 
   private Future<Response> eval(List<String> keys, String... args) {
-    Request evalsha = Request.cmd(Command.EVALSHA).arg(ADD_SHA).arg(keys.size());
-    keys.forEach(evalsha::arg);
-    for (String a : args) {
-      evalsha.arg(a);
-    }
-    return client.send(evalsha).recover(t -> {
-      if (t.getMessage() == null || !t.getMessage().startsWith("NOSCRIPT")) {
-        return Future.failedFuture(t);
-      }
-      Request eval = Request.cmd(Command.EVAL).arg(ADD_SCRIPT).arg(keys.size());  // loads it for next time
-      keys.forEach(eval::arg);
+    return ADD.run(client, r -> {
+      r.arg(keys.size());
+      keys.forEach(r::arg);
       for (String a : args) {
-        eval.arg(a);
+        r.arg(a);
       }
-      return client.send(eval);
     });
   }
 
@@ -181,14 +169,6 @@ final class RedisSpendStore implements SpendStore {
     long last = lastWarning.get();
     if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
       LOG.warn(message);
-    }
-  }
-
-  private static String sha1(String script) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }
   }
 }

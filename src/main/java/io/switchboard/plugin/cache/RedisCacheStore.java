@@ -1,18 +1,13 @@
 package io.switchboard.plugin.cache;
 
+import io.switchboard.plugin.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 
 /**
  * Entries shared by every replica through Redis. Each entry is a hash ({@code b}: the answer, {@code t}:
@@ -66,8 +61,8 @@ final class RedisCacheStore implements CacheStore {
       return over
       """;
 
-  private static final String GET_SHA = sha1(GET);
-  private static final String PUT_SHA = sha1(PUT);
+  private static final RedisScript GET_SCRIPT = RedisScript.of(GET);
+  private static final RedisScript PUT_SCRIPT = RedisScript.of(PUT);
 
   private final Redis client;
   private final String entryPrefix;
@@ -87,20 +82,20 @@ final class RedisCacheStore implements CacheStore {
   /** Fails when Redis cannot be reached at startup: a misconfigured cache should not go unnoticed. */
   @Override
   public Future<Void> start() {
-    return client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(GET))
-        .compose(r -> client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(PUT)))
+    return client.send(GET_SCRIPT.load())
+        .compose(r -> client.send(PUT_SCRIPT.load()))
         .mapEmpty();
   }
 
   @Override
   public Future<Hit> get(String key) {
-    return eval(GET_SHA, GET, key, Buffer.buffer(Long.toString(maxAgeMillis)))
+    return eval(GET_SCRIPT, key, Buffer.buffer(Long.toString(maxAgeMillis)))
         .map(r -> r == null || r.size() < 2 ? null : new Hit(r.get(0).toBuffer(), Math.max(0, r.get(1).toLong())));
   }
 
   @Override
   public Future<Void> put(String key, Buffer body) {
-    return eval(PUT_SHA, PUT, key, body, Buffer.buffer(Long.toString(maxAgeMillis)),
+    return eval(PUT_SCRIPT, key, body, Buffer.buffer(Long.toString(maxAgeMillis)),
         Buffer.buffer(Integer.toString(maxEntries)), Buffer.buffer(entryPrefix)).mapEmpty();
   }
 
@@ -109,29 +104,12 @@ final class RedisCacheStore implements CacheStore {
     return client.close().otherwiseEmpty();
   }
 
-  /** EVALSHA, falling back to EVAL when Redis lost the script (a restart, SCRIPT FLUSH). */
-  private Future<Response> eval(String sha, String script, String key, Buffer... args) {
-    return client.send(request(Command.EVALSHA, sha, key, args)).recover(t -> {
-      String message = t.getMessage();
-      return message != null && message.startsWith("NOSCRIPT")
-          ? client.send(request(Command.EVAL, script, key, args))
-          : Future.failedFuture(t);
+  private Future<Response> eval(RedisScript script, String key, Buffer... args) {
+    return script.run(client, request -> {
+      request.arg(2).arg(entryPrefix + key).arg(indexKey).arg(key);
+      for (Buffer arg : args) {
+        request.arg(arg);
+      }
     });
-  }
-
-  private Request request(Command command, String scriptOrSha, String key, Buffer... args) {
-    Request request = Request.cmd(command).arg(scriptOrSha).arg(2).arg(entryPrefix + key).arg(indexKey).arg(key);
-    for (Buffer arg : args) {
-      request.arg(arg);
-    }
-    return request;
-  }
-
-  private static String sha1(String script) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JDK", e);
-    }
   }
 }

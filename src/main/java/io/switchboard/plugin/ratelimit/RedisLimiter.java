@@ -1,20 +1,15 @@
 package io.switchboard.plugin.ratelimit;
 
 import io.vertx.core.Context;
+import io.switchboard.plugin.RedisScript;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -94,7 +89,7 @@ final class RedisLimiter implements Limiter {
   private final String[] keyStarts;
   private final Redis client;
   private final long timeoutMillis;
-  String sha;  // not final: a test makes Redis answer NOSCRIPT
+  RedisScript script = RedisScript.of(SCRIPT);  // not final: a test makes Redis answer NOSCRIPT
   private final AtomicLong lastWarning = new AtomicLong();
 
   RedisLimiter(Vertx vertx, Limit[] limits, String url, String keyPrefix, Duration timeout) {
@@ -108,7 +103,6 @@ final class RedisLimiter implements Limiter {
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(url)
         .setMaxPoolSize(16).setMaxPoolWaiting(4096).setMaxWaitingHandlers(4096));
     this.timeoutMillis = timeout.toMillis();
-    this.sha = sha1(SCRIPT);
   }
 
   /**
@@ -117,7 +111,7 @@ final class RedisLimiter implements Limiter {
    */
   @Override
   public Future<Void> start() {
-    return bounded(client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(SCRIPT)), "SCRIPT LOAD",
+    return bounded(client.send(script.load()), "SCRIPT LOAD",
         Math.max(timeoutMillis, START_TIMEOUT_MILLIS)).mapEmpty();
   }
 
@@ -176,25 +170,18 @@ final class RedisLimiter implements Limiter {
             + t.getMessage()));
   }
 
-  /** EVALSHA, then EVAL when Redis lost the script (a restart, SCRIPT FLUSH); answers on the caller's context. */
+  /** Runs the limiter's script; answers on the caller's context. */
   private Future<Response> run(String[] keys, String[] args) {
-    Future<Response> sent = client.send(script(Command.EVALSHA, sha, keys, args)).recover(t -> {
-      String message = t.getMessage();
-      return message != null && message.startsWith("NOSCRIPT")
-          ? client.send(script(Command.EVAL, SCRIPT, keys, args)) : Future.failedFuture(t);
+    Future<Response> sent = script.run(client, r -> {
+      r.arg(keys.length);
+      for (String k : keys) {
+        r.arg(k);
+      }
+      for (String a : args) {
+        r.arg(a);
+      }
     });
     return bounded(sent, "the rate-limit script", timeoutMillis);
-  }
-
-  private static Request script(Command command, String script, String[] keys, String[] args) {
-    Request r = Request.cmd(command).arg(script).arg(keys.length);
-    for (String k : keys) {
-      r.arg(k);
-    }
-    for (String a : args) {
-      r.arg(a);
-    }
-    return r;
   }
 
   /** Fails after {@code timeout}; completes on the context that asked, whatever thread Redis answered on. */
@@ -227,14 +214,6 @@ final class RedisLimiter implements Limiter {
     long last = lastWarning.get();
     if (now - last >= WARN_EVERY_MILLIS && lastWarning.compareAndSet(last, now)) {
       LOG.warn(message);
-    }
-  }
-
-  private static String sha1(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }
   }
 }

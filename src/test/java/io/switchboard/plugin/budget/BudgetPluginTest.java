@@ -1,5 +1,6 @@
 package io.switchboard.plugin.budget;
 
+import io.switchboard.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,5 +1,6 @@
 package io.switchboard.plugin.ratelimit;
 
+import io.switchboard.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

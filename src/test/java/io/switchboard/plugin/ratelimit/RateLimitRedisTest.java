@@ -160,7 +160,7 @@ class RateLimitRedisTest {
   @Test
   void aScriptRedisForgotIsSentAgain() {
     RedisLimiter l = limiter(Limit.perSecond(0.001, 2, Scope.GLOBAL));
-    l.sha = "0".repeat(40);  // what Redis answers after a restart or SCRIPT FLUSH: NOSCRIPT
+    l.script = new io.switchboard.plugin.RedisScript(l.script.source(), "0".repeat(40));  // what Redis answers after a restart or SCRIPT FLUSH: NOSCRIPT
     assertThat(await(l.acquire(new String[] {""})).allowed()).isTrue();
     assertThat(await(l.acquire(new String[] {""})).allowed()).isTrue();
     assertThat(await(l.acquire(new String[] {""})).allowed()).isFalse();
