@@ -85,6 +85,21 @@ class MemoryCacheStoreTest {
   }
 
   @Test
+  void aLargeCacheIsSegmentedAndStillHoldsExactlyMaxEntries() {
+    assertThat(new MemoryCacheStore(127, Duration.ofMinutes(5), new ManualClock()).segments()).isEqualTo(1);
+    MemoryCacheStore store = new MemoryCacheStore(1000, Duration.ofMinutes(5), new ManualClock());
+    assertThat(store.segments()).isEqualTo(8);
+    for (int i = 0; i < 20_000; i++) {
+      store.put("key-" + i, Buffer.buffer("v"));
+    }
+    // Each segment is full, and the shares add up to the bound.
+    assertThat(store.size()).isEqualTo(1000);
+    // The most recent entries survive; the first ones are long gone.
+    assertThat(get(store, "key-19999")).isNotNull();
+    assertThat(get(store, "key-0")).isNull();
+  }
+
+  @Test
   void threadSafeUnderConcurrentUse() throws Exception {
     MemoryCacheStore store = new MemoryCacheStore(50, Duration.ofMinutes(5), new ManualClock());
     Thread[] threads = new Thread[4];
