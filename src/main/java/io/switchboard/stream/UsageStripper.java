@@ -10,9 +10,7 @@ import io.vertx.core.buffer.Buffer;
  * request log) so that streaming cannot dodge them; the client still gets the stream it asked for. The
  * usage is kept for {@link #usage()}; every other event passes through.
  */
-public final class UsageStripper implements ChunkTransformer {
-  private final SseDecoder decoder = new SseDecoder(this::onEvent);
-  private Buffer out;
+public final class UsageStripper extends SseEventTransformer {
   private JsonNode usage;
 
   /** The usage the stream reported, or null. */
@@ -21,20 +19,7 @@ public final class UsageStripper implements ChunkTransformer {
   }
 
   @Override
-  public Buffer onChunk(Buffer chunk) {
-    out = Buffer.buffer(chunk.length() + 16);
-    decoder.feed(chunk);
-    return out;
-  }
-
-  @Override
-  public Buffer onEnd() {
-    out = Buffer.buffer();
-    decoder.end();
-    return out;
-  }
-
-  private void onEvent(SseEvent event) {
+  protected void onEvent(SseEvent event) {
     if (usage == null && event.event() == null && event.data().contains("\"usage\"")) {
       JsonNode chunk = Json.parseOrNull(Buffer.buffer(event.data()));
       if (chunk != null && chunk.path("choices").isArray() && chunk.path("choices").isEmpty()
@@ -43,7 +28,6 @@ public final class UsageStripper implements ChunkTransformer {
         return;
       }
     }
-    out.appendBuffer(event.event() == null ? SseEncoder.data(event.data()) : SseEncoder.event(event.event(),
-        event.data()));
+    pass(event);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.config.ConfigLoader;
+import io.switchboard.plugin.guardrails.Guardrails;
 import io.switchboard.server.GatewayServer;
 import io.vertx.core.buffer.Buffer;
 import java.net.URI;
@@ -89,19 +90,7 @@ class GuardrailsE2eTest {
   }
 
   static String chunk(String content, String finish) {
-    ObjectNode c = Json.object().put("id", "chatcmpl-s").put("object", "chat.completion.chunk").put("created", 2)
-        .put("model", "gpt-4o");
-    ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
-    ObjectNode delta = choice.putObject("delta");
-    if (content != null) {
-      delta.put("content", content);
-    }
-    if (finish == null) {
-      choice.putNull("finish_reason");
-    } else {
-      choice.put("finish_reason", finish);
-    }
-    return "data: " + Json.string(c) + "\n\n";
+    return Guardrails.chunk(0, content, finish);
   }
 
   static JsonNode error(HttpResponse<String> response) {

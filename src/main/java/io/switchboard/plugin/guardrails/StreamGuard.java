@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
-import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.SseDecoder;
 import io.switchboard.stream.SseEncoder;
 import io.switchboard.stream.SseEvent;
+import io.switchboard.stream.SseEventTransformer;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,16 +20,14 @@ import java.util.TreeMap;
  * {@code [DONE]} marker and the end of the stream release what is held. Chunks stay valid OpenAI chunks:
  * held text only makes a chunk's content shorter (possibly empty).
  */
-final class StreamGuard implements ChunkTransformer {
+final class StreamGuard extends SseEventTransformer {
   /** Released characters kept in front of the held text, so look-behinds see what came before. */
   private static final int CONTEXT = 32;
 
   private final ScanGuardrail guard;
   private final boolean chat;
-  private final SseDecoder decoder = new SseDecoder(this::onEvent);
   private final Map<Integer, Held> held = new TreeMap<>();
   private ObjectNode template;  // the latest chunk, for its id, model and created in a flushing chunk
-  private Buffer out;
 
   StreamGuard(ScanGuardrail guard, boolean chat) {
     this.guard = guard;
@@ -38,29 +35,20 @@ final class StreamGuard implements ChunkTransformer {
   }
 
   @Override
-  public Buffer onChunk(Buffer chunk) {
-    out = Buffer.buffer(chunk.length() + 16);
-    decoder.feed(chunk);
-    return out;
+  protected void onStreamEnd() {
+    flushAll();  // a stream cut before [DONE] still gets its held text
   }
 
   @Override
-  public Buffer onEnd() {
-    out = Buffer.buffer();
-    decoder.end();
-    flushAll();  // a stream cut before [DONE] still gets its held text
-    return out;
-  }
-
-  private void onEvent(SseEvent event) {
+  protected void onEvent(SseEvent event) {
     if (event.event() != null) {
-      out.appendBuffer(SseEncoder.event(event.event(), event.data()));
+      pass(event);
       return;
     }
     String data = event.data();
     if (data.strip().equals("[DONE]")) {
       flushAll();
-      out.appendBuffer(SseEncoder.done());
+      emit(SseEncoder.done());
       return;
     }
     JsonNode node = Json.parseOrNull(Buffer.buffer(data));
@@ -68,7 +56,7 @@ final class StreamGuard implements ChunkTransformer {
       if (node != null && node.has("error")) {
         flushAll();
       }
-      out.appendBuffer(SseEncoder.data(data));
+      emit(SseEncoder.data(data));
       return;
     }
     template = chunk;
@@ -103,7 +91,7 @@ final class StreamGuard implements ChunkTransformer {
         held.remove(index);
       }
     }
-    out.appendBuffer(SseEncoder.data(changed ? Json.string(chunk) : data));
+    emit(SseEncoder.data(changed ? Json.string(chunk) : data));
   }
 
   /** One chunk releasing every choice's held text, if any is held. */
@@ -131,7 +119,7 @@ final class StreamGuard implements ChunkTransformer {
     }
     held.clear();
     if (!choices.isEmpty()) {
-      out.appendBuffer(SseEncoder.data(Json.string(chunk)));
+      emit(SseEncoder.data(Json.string(chunk)));
     }
   }
 

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Builds guardrail plugins from config text the way the loader does, and reads what they answer. */
-final class Guardrails {
+public final class Guardrails {
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private Guardrails() {}
@@ -84,7 +84,8 @@ final class Guardrails {
     return ((UpstreamResponse.Complete) outcome.response()).body().toString();
   }
 
-  static String chunk(int index, String content, String finish) {
+  /** One {@code chat.completion.chunk} event with a content delta and/or a finish reason. */
+  public static String chunk(int index, String content, String finish) {
     ObjectNode c = Json.object().put("id", "chatcmpl-s").put("object", "chat.completion.chunk").put("created", 2)
         .put("model", "gpt-4o");
     ObjectNode choice = c.putArray("choices").addObject().put("index", index);
