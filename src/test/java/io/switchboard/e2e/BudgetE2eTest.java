@@ -27,12 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,23 +39,15 @@ import org.junit.jupiter.api.io.TempDir;
  * completion tokens, priced as gpt-4o ($2.50 and $10 per million): $0.00367 a request.
  */
 @Timeout(90)
-class BudgetE2eTest {
+class BudgetE2eTest extends E2eResources {
   static final String OK = "/providers/openai/vercel-ai/openai-text.json";
   static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
   static final long COST_NANOS = 3_670_000;  // 16 x 2.5e-6 + 363 x 1e-5 dollars
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final List<AutoCloseable> closing = new ArrayList<>();
 
   @TempDir
   Path dir;
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closing.reversed()) {
-      c.close();
-    }
-  }
 
   HttpResponse<String> post(String baseUrl, String apiKey) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))

@@ -15,22 +15,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Several guardrails in one gateway, against a mock upstream: what the upstream gets and what the client gets. */
 @Timeout(30)
-class GuardrailsE2eTest {
+class GuardrailsE2eTest extends E2eResources {
   static final String OPENAI_KEY = "sk-proj-Ab3dE5gH7jK9mN1pQ3rS5tU7vW9xY1zA3bC5";
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final List<AutoCloseable> closing = new ArrayList<>();
   MockUpstream upstream;
   int port;
 
@@ -62,13 +59,6 @@ class GuardrailsE2eTest {
         """.formatted(upstream.url()), Map.of())).await(10, TimeUnit.SECONDS);
     closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
     port = server.port();
-  }
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closing.reversed()) {
-      c.close();
-    }
   }
 
   HttpResponse<String> chat(String userText, boolean stream) throws Exception {

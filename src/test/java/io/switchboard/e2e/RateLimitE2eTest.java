@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.Json;
-import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.ReferenceGuideConfigTestAccess;
-import io.switchboard.server.GatewayServer;
 import io.switchboard.testing.GatewayProcess;
 import io.switchboard.testing.Services;
 import io.vertx.core.Vertx;
@@ -30,7 +28,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,32 +36,11 @@ import org.junit.jupiter.api.Timeout;
  * sharing one limit in Redis.
  */
 @Timeout(60)
-class RateLimitE2eTest {
+class RateLimitE2eTest extends E2eResources {
   static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
   static final String STREAM_BODY = BODY.replace("{\"model\":\"gpt-4o\",", "{\"model\":\"gpt-4o\",\"stream\":true,");
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closing.reversed()) {
-      c.close();
-    }
-  }
-
-  MockUpstream upstream() throws Exception {
-    MockUpstream u = new MockUpstream();
-    closing.add(u);
-    return u;
-  }
-
-  int gateway(String yaml) throws Exception {
-    GatewayServer server = GatewayServer.start(ConfigLoader.parse("server: {port: 0, host: 127.0.0.1, event_loops: 2}\n"
-        + yaml, Map.of())).await(10, TimeUnit.SECONDS);
-    closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
-    return server.port();
-  }
 
   HttpResponse<String> post(String baseUrl, String body, String key) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))

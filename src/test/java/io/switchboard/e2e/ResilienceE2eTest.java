@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.Json;
-import io.switchboard.config.ConfigLoader;
-import io.switchboard.server.GatewayServer;
 import io.switchboard.testing.Services;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,46 +14,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Breakers, parking, caps, timeouts and the context-window fallback through the real gateway. */
 @Timeout(30)
-class ResilienceE2eTest {
+class ResilienceE2eTest extends E2eResources {
   static final String OK = "/providers/openai/vercel-ai/openai-text.json";
   static final String STREAM = GatewayOpenAiJavaE2eTest.OPENAI_STREAM;
   static final String FAIL = "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}";
   static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final List<AutoCloseable> closing = new ArrayList<>();
-
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable c : closing.reversed()) {
-      c.close();
-    }
-  }
-
-  MockUpstream upstream() throws Exception {
-    MockUpstream u = new MockUpstream();
-    closing.add(u);
-    return u;
-  }
-
-  int gateway(String yaml) throws Exception {
-    GatewayServer server = GatewayServer.start(ConfigLoader.parse("server: {port: 0, host: 127.0.0.1, event_loops: 2}\n"
-        + yaml, Map.of())).await(10, TimeUnit.SECONDS);
-    closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
-    return server.port();
-  }
 
   HttpResponse<String> post(int port, String body) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
