@@ -28,6 +28,7 @@ public final class Finish {
   private final PriceCatalog prices;
   private ObjectNode response;
   private final ObjectNode error;
+  private Usage usage;
   private boolean priced;
   private Double cost;
 
@@ -120,8 +121,11 @@ public final class Finish {
 
   /** Token counts the answer reported, or {@link Usage#NONE}. */
   public Usage usage() {
-    ObjectNode body = response();
-    return body == null ? Usage.NONE : Usage.of(body.get("usage"));
+    if (usage == null) {
+      ObjectNode body = response();
+      usage = body == null ? Usage.NONE : Usage.of(body.get("usage"));
+    }
+    return usage;
   }
 
   /** What the answer cost at list price, or null when no upstream answered or the model has no price. */
