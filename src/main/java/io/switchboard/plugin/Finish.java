@@ -1,11 +1,16 @@
 package io.switchboard.plugin;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.pricing.PriceCatalog;
 import io.switchboard.pricing.Usage;
 import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
 
 /**
  * How one request ended, as every plugin's {@link Plugin#onFinish} sees it: once, after the last byte went
@@ -15,6 +20,9 @@ import io.vertx.core.buffer.Buffer;
 public final class Finish {
   /** The status logged for a client that left before its answer (nginx's convention). */
   public static final int CLIENT_CLOSED = 499;
+
+  /** Reads one value out of a larger document: what follows it is not "trailing". */
+  private static final ObjectReader PART = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final int status;
   private final boolean stream;
@@ -29,6 +37,7 @@ public final class Finish {
   private ObjectNode response;
   private final ObjectNode error;
   private Usage usage;
+  private boolean usageReported;
   private boolean priced;
   private Double cost;
 
@@ -122,10 +131,42 @@ public final class Finish {
   /** Token counts the answer reported, or {@link Usage#NONE}. */
   public Usage usage() {
     if (usage == null) {
-      ObjectNode body = response();
-      usage = body == null ? Usage.NONE : Usage.of(body.get("usage"));
+      // A whole body nobody parsed yet is scanned for its usage alone, not read into a tree.
+      JsonNode node;
+      if (response == null && responseBytes != null) {
+        node = usageIn(responseBytes);
+      } else {
+        node = response == null ? null : response.get("usage");
+      }
+      usageReported = node != null && node.isObject();
+      usage = Usage.of(node);
     }
     return usage;
+  }
+
+  /** Whether the answer had a {@code usage} object at all (a zero count is still a count). */
+  public boolean usageReported() {
+    usage();
+    return usageReported;
+  }
+
+  private static JsonNode usageIn(Buffer bytes) {
+    try (JsonParser parser = Json.MAPPER.createParser(bytes.getBytes())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("usage".equals(name)) {
+          return value == JsonToken.START_OBJECT ? PART.readTree(parser) : null;
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;  // not JSON: no usage, as for an unparsable body
+    }
   }
 
   /** What the answer cost at list price, or null when no upstream answered or the model has no price. */

@@ -34,6 +34,14 @@ public interface Plugin {
     return false;
   }
 
+  /**
+   * Whether {@code handle} may change the request body. While no plugin does, the client's bytes go upstream
+   * untouched instead of being written again from the parsed tree; a plugin that does not say so is assumed to.
+   */
+  default boolean rewritesRequests() {
+    return true;
+  }
+
   Future<Outcome> handle(Exchange exchange, Chain next);
 
   /**

@@ -20,10 +20,12 @@ public final class PluginChain {
 
   private final List<Plugin> plugins;
   private final boolean needsAnswer;
+  private final boolean rewritesRequests;
 
   public PluginChain(List<Plugin> plugins) {
     this.plugins = List.copyOf(plugins);
     this.needsAnswer = this.plugins.stream().anyMatch(Plugin::needsAnswer);
+    this.rewritesRequests = this.plugins.stream().anyMatch(Plugin::rewritesRequests);
   }
 
   public static PluginChain empty() {
@@ -41,6 +43,11 @@ public final class PluginChain {
   /** Whether some plugin needs the answer's body or usage when a request finishes (see {@link Plugin#needsAnswer}). */
   public boolean needsAnswer() {
     return needsAnswer;
+  }
+
+  /** Whether some plugin may change request bodies (see {@link Plugin#rewritesRequests}). */
+  public boolean rewritesRequests() {
+    return rewritesRequests;
   }
 
   /** Starts the plugins one after another, in order; the first failure fails the whole start. */

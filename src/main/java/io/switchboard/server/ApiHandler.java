@@ -208,7 +208,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
 
   /**
    * The end of the plugin chain: choose the targets for the (possibly rewritten) body, and run them.
-   * The client's original bytes are forwarded only while there are no plugins, which may change the body.
+   * The client's original bytes are forwarded unless a plugin may have changed the body or usage is asked for.
    */
   private Future<Outcome> routeAndExecute(Exchange exchange, Buffer originalBytes, Cancellation cancellation,
       Tracker tracker) {
@@ -237,7 +237,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       JsonNode options = body.get("stream_options");
       (options instanceof ObjectNode o ? o : body.putObject("stream_options")).put("include_usage", true);
     }
-    Buffer bytes = tracker == null ? originalBytes : null;
+    Buffer bytes = tracker == null || !askUsage && !gateway.plugins().rewritesRequests() ? originalBytes : null;
     Future<Outcome> outcome = gateway.executor().execute(exchange.operation(), plan, routedModel,
         c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
         cancellation::isCancelled, requestId);

@@ -147,6 +147,11 @@ final class BudgetPlugin implements Plugin {
   }
 
   @Override
+  public boolean rewritesRequests() {
+    return false;
+  }
+
+  @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
     Window w = window();
     Subjects subjects = subjects(exchange);

@@ -51,8 +51,14 @@ final class MemoryCacheStore implements CacheStore {
   }
 
   private Segment segment(String key) {
-    int h = key.hashCode();
-    return segments[(h ^ (h >>> 16)) & (segments.length - 1)];
+    return segments[segmentIndex(key)];
+  }
+
+  int segmentIndex(String key) {
+    // The top bits of a mixed hash: a segment's HashMap indexes its buckets by the low bits, and keys that
+    // all shared those would crowd into a sixteenth of the buckets.
+    int mixed = key.hashCode() * 0x9E3779B9;
+    return segments.length == 1 ? 0 : mixed >>> (32 - Integer.numberOfTrailingZeros(segments.length));
   }
 
   @Override

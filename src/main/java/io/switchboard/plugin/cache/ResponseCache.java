@@ -102,6 +102,11 @@ final class ResponseCache implements Plugin {
   }
 
   @Override
+  public boolean rewritesRequests() {
+    return false;
+  }
+
+  @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
     MultiMap headers = exchange.responseHeaders();
     Directive directive = directive(exchange.requestHeaders());

@@ -46,6 +46,12 @@ abstract class GuardrailPlugin implements Plugin {
     return answers;
   }
 
+  /** Guardrails block; only a redacting one that checks requests rewrites them. */
+  @Override
+  public boolean rewritesRequests() {
+    return false;
+  }
+
   @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
     if (requests) {

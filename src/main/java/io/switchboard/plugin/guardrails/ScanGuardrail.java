@@ -43,6 +43,11 @@ final class ScanGuardrail extends GuardrailPlugin {
   }
 
   @Override
+  public boolean rewritesRequests() {
+    return checksRequests() && action == Action.REDACT;
+  }
+
+  @Override
   void checkRequest(Exchange exchange) {
     for (TextSlot slot : TextSlot.ofRequest(exchange.operation(), exchange.body())) {
       String text = slot.text();

@@ -70,6 +70,11 @@ final class RequestLogger implements Plugin {
   }
 
   @Override
+  public boolean rewritesRequests() {
+    return false;
+  }
+
+  @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
     return next.proceed(exchange);
   }
@@ -197,9 +202,7 @@ final class RequestLogger implements Plugin {
     Double cost = null;
     String responseBody = null;
     if (withAnswer) {
-      ObjectNode response = finish.response();
-      JsonNode usage = response == null ? null : response.get("usage");
-      if (usage != null && usage.isObject()) {
+      if (finish.usageReported()) {
         Usage u = finish.usage();
         tokensIn = u.promptTokens();
         tokensOut = u.completionTokens();

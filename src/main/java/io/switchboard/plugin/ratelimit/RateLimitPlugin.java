@@ -78,6 +78,11 @@ final class RateLimitPlugin implements Plugin {
   }
 
   @Override
+  public boolean rewritesRequests() {
+    return false;
+  }
+
+  @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
     String[] subjects = new String[limits.length];
     for (int i = 0; i < limits.length; i++) {

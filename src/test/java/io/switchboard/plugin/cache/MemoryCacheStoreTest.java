@@ -100,6 +100,22 @@ class MemoryCacheStoreTest {
   }
 
   @Test
+  void keysOfOneSegmentStillSpreadOverItsBuckets() {
+    // A segment is a HashMap, which picks buckets by the low bits of the spread hash; were segments chosen
+    // by those bits too, a segment's keys would all land in the same sixteenth of its buckets.
+    MemoryCacheStore store = new MemoryCacheStore(1000, Duration.ofMinutes(5), new ManualClock());
+    java.util.Set<Integer> lowBits = new java.util.HashSet<>();
+    for (int i = 0; i < 4000; i++) {
+      String key = java.util.HexFormat.of().toHexDigits((long) i * 0x9E3779B97F4A7C15L);
+      if (store.segmentIndex(key) == 0) {
+        int h = key.hashCode();
+        lowBits.add((h ^ (h >>> 16)) & 15);
+      }
+    }
+    assertThat(lowBits).hasSize(16);
+  }
+
+  @Test
   void threadSafeUnderConcurrentUse() throws Exception {
     MemoryCacheStore store = new MemoryCacheStore(50, Duration.ofMinutes(5), new ManualClock());
     Thread[] threads = new Thread[4];
