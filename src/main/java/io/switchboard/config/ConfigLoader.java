@@ -20,6 +20,7 @@ import io.switchboard.config.GatewayConfig.Plugin;
 import io.switchboard.plugin.PluginRegistry;
 import io.switchboard.plugin.PluginSettings;
 import io.switchboard.plugin.Stage;
+import io.switchboard.provider.ProviderRegistry;
 import io.switchboard.config.GatewayConfig.Provider;
 import io.switchboard.config.GatewayConfig.Resilience;
 import io.switchboard.config.GatewayConfig.Retry;
@@ -95,6 +96,12 @@ public final class ConfigLoader {
   private static final Set<String> COMPATIBILITY_KEYS = Set.of("on_unsupported_param");
 
   private ConfigLoader() {}
+
+  /** The names a providers entry's {@code provider} may take. */
+  static String expectedProviders() {
+    return ProviderType.expected() + ", or a preset: "
+        + String.join(", ", Presets.all().stream().map(Preset::name).toList());
+  }
 
   public static GatewayConfig load(Path file, Map<String, String> env) {
     String text;
@@ -275,7 +282,7 @@ public final class ConfigLoader {
         out.addAll(providersFromEnvironment());
         if (out.isEmpty()) {
           r.problem("providers", "no providers configured and none found in the environment (expected: a "
-              + "providers block, or OPENAI_API_KEY / ANTHROPIC_API_KEY set)");
+              + "providers block, or a provider's variables set, such as OPENAI_API_KEY or ANTHROPIC_API_KEY)");
         }
       } else if (out.isEmpty() && r.problems().isEmpty()) {
         r.problem("providers", "is empty (expected: at least one provider)");
@@ -303,62 +310,71 @@ public final class ConfigLoader {
         }
         return null;
       }
-      r.onlyKeys(node, path, PROVIDER_KEYS);
       String key = r.string(node, "key", path, true);
       if (key != null && !PROVIDER_KEY.matcher(key).matches()) {
         r.problem(path + ".key", "\"" + key + "\" is not a valid key (expected: letters, digits, '_', '.', '-')");
       }
       String typeName = r.string(node, "provider", path, false);
-      if (typeName == null && key != null && ProviderType.parse(key).isPresent()) {
+      if (typeName == null && key != null && (ProviderType.parse(key).isPresent() || Presets.find(key).isPresent())) {
         typeName = key;  // `key: openai` alone names its own type
       }
       ProviderType type = null;
+      Preset preset = null;
       if (typeName == null) {
         if (!node.has("provider")) {
-          r.problem(path + ".provider", "is required (expected one of: " + ProviderType.expected() + ")");
+          r.problem(path + ".provider", "is required (expected one of: " + expectedProviders() + ")");
         }
       } else {
-        type = ProviderType.parse(typeName.toLowerCase(Locale.ROOT)).orElse(null);
-        if (type == null) {
+        type = ProviderType.parse(typeName).orElse(null);
+        preset = type == null ? Presets.find(typeName).orElse(null) : null;
+        if (preset != null) {
+          type = ProviderType.OPENAI_COMPATIBLE;
+        } else if (type == null) {
           r.problem(path + ".provider", "\"" + typeName + "\" is not a provider type (expected: "
-              + ProviderType.expected() + ")");
+              + expectedProviders() + ")");
+        } else if (ProviderRegistry.kind(type).isEmpty()) {
+          r.problem(path + ".provider", "\"" + typeName + "\" is not supported by this build yet");
+          type = null;
         }
       }
-      JsonNode keyNode = node.get("api_key");
-      String apiKey = null;
-      if (keyNode != null && !keyNode.isNull()) {
-        if (!keyNode.isTextual()) {
-          r.problem(path + ".api_key", "expected a string");  // never echo a credential
-        } else {
-          apiKey = keyNode.asText();
-        }
+      ProviderRegistry.Kind kind = type == null ? null : ProviderRegistry.kind(type).orElseThrow();
+      Set<String> allowed = new HashSet<>(PROVIDER_KEYS);
+      if (kind != null) {
+        allowed.addAll(kind.optionKeys());
       }
-      if (type != null && type.needsApiKey() && (apiKey == null || apiKey.isBlank())) {
-        r.problem(path + ".api_key", "is required for provider " + type.configName());
+      r.onlyKeys(node, path, allowed);
+      String envPrefix = preset != null ? preset.envPrefix() : type == null ? null : type.envPrefix();
+      ProviderEntry entry = new ProviderEntry(r, node, path, env);
+      // As the providers' own SDKs do: <P>_API_KEY and <P>_BASE_URL stand in for absent fields.
+      Secret apiKey = entry.secret("api_key", envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY"));
+      boolean keyRequired = preset != null ? preset.keyRequired() : type != null && type.needsApiKey();
+      if (keyRequired && apiKey == null) {
+        r.problem(path + ".api_key", "is required for provider " + typeName
+            + (envPrefix == null ? "" : " (or set " + envPrefix + "_API_KEY)"));
       }
       String baseUrl = baseUrl(node, path);
-      if (type == ProviderType.OPENAI_COMPATIBLE && baseUrl == null && !node.has("base_url")) {
-        r.problem(path + ".base_url", "is required for provider openai-compatible");
+      if (baseUrl == null && !node.has("base_url") && envPrefix != null
+          && !env.getOrDefault(envPrefix + "_BASE_URL", "").isBlank()) {
+        baseUrl = checkUrl(env.get(envPrefix + "_BASE_URL"), path + ".base_url (from " + envPrefix + "_BASE_URL)");
       }
-      if (type != null && baseUrl == null && !node.has("base_url") && type.envPrefix() != null
-          && !env.getOrDefault(type.envPrefix() + "_BASE_URL", "").isBlank()) {
-        // As the providers' own SDKs do: OPENAI_BASE_URL and the like stand in for an absent base_url.
-        baseUrl = checkUrl(env.get(type.envPrefix() + "_BASE_URL"), path + ".base_url (from " + type.envPrefix()
-            + "_BASE_URL)");
-      }
-      if (type != null && baseUrl == null) {
-        baseUrl = type.defaultBaseUrl();
+      if (baseUrl == null && !node.has("base_url")) {
+        baseUrl = preset != null ? preset.baseUrl() : type == null ? null : type.defaultBaseUrl();
+        if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE) {
+          r.problem(path + ".base_url", "is required for provider " + typeName
+              + (envPrefix == null ? "" : " (or set " + envPrefix + "_BASE_URL)"));
+        }
       }
       Map<String, String> headers = r.stringMap(node, "headers", path);
       Duration timeout = r.duration(node, "timeout", path, Provider.DEFAULT_TIMEOUT);
       List<String> models = r.stringList(node, "models", path);
       Duration connectTimeout = r.duration(node, "connect_timeout", path, Provider.DEFAULT_CONNECT_TIMEOUT);
       Duration streamIdle = r.duration(node, "stream_idle_timeout", path, timeout);
-      if (key == null || type == null) {
+      ProviderOptions options = kind == null ? null : kind.options().read(entry);
+      if (key == null || type == null || options == null) {
         return null;
       }
-      return new Provider(key, type, new Secret(apiKey == null ? "" : apiKey), baseUrl, headers, timeout, models,
-          connectTimeout, streamIdle);
+      return new Provider(key, type, apiKey == null ? new Secret("") : apiKey, baseUrl, headers, timeout, models,
+          connectTimeout, streamIdle, preset, options);
     }
 
     String baseUrl(JsonNode node, String path) {
@@ -390,18 +406,23 @@ public final class ConfigLoader {
       return url;
     }
 
+    /** With no providers block: every kind and preset whose environment variables are set. */
     List<Provider> providersFromEnvironment() {
-      List<Provider> out = new ArrayList<>();
-      for (ProviderType type : ProviderType.fromEnvironment()) {
-        String key = env.get(type.envPrefix() + "_API_KEY");
-        if (key == null || key.isBlank()) {
-          continue;
+      List<ObjectNode> entries = new ArrayList<>();
+      for (ProviderType type : ProviderType.values()) {
+        ProviderRegistry.kind(type).flatMap(k -> k.fromEnvironment().apply(env)).ifPresent(entries::add);
+      }
+      for (Preset preset : Presets.all()) {
+        String key = env.get(preset.envPrefix() + "_API_KEY");
+        if (key != null && !key.isBlank()) {
+          entries.add(YAML.createObjectNode().put("key", preset.name()).put("provider", preset.name()));
         }
-        String baseUrl = env.getOrDefault(type.envPrefix() + "_BASE_URL", "");
-        String resolved = baseUrl.isBlank() ? type.defaultBaseUrl() : checkUrl(baseUrl, type.envPrefix() + "_BASE_URL");
-        if (resolved != null) {
-          out.add(new Provider(type.configName(), type, new Secret(key), resolved, Map.of(),
-              Provider.DEFAULT_TIMEOUT, List.of()));
+      }
+      List<Provider> out = new ArrayList<>();
+      for (ObjectNode entry : entries) {
+        Provider p = provider(entry, "environment (" + entry.path("key").asText() + ")");
+        if (p != null) {
+          out.add(p);
         }
       }
       return out;

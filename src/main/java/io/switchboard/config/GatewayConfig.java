@@ -75,7 +75,9 @@ public record GatewayConfig(
 
   /**
    * A configured upstream account. {@code models} lists extra model ids it serves ("*" for all);
-   * {@code baseUrl} is the API root as the provider's own SDK spells it.
+   * {@code baseUrl} is the API root as the provider's own SDK spells it (null for a kind that builds its URL
+   * from its options, as Bedrock does from its region). {@code preset} is the named OpenAI-compatible provider
+   * an {@code openai-compatible} entry is, or null; {@code options} holds what only its kind reads.
    */
   public record Provider(
       String key,
@@ -86,7 +88,9 @@ public record GatewayConfig(
       Duration timeout,
       List<String> models,
       Duration connectTimeout,
-      Duration streamIdleTimeout) {
+      Duration streamIdleTimeout,
+      Preset preset,
+      ProviderOptions options) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -95,12 +99,25 @@ public record GatewayConfig(
       models = List.copyOf(models);
       connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       streamIdleTimeout = streamIdleTimeout == null ? timeout : streamIdleTimeout;
+      options = options == null ? ProviderOptions.NONE : options;
+    }
+
+    /** No preset, no options. */
+    public Provider(String key, ProviderType type, Secret apiKey, String baseUrl, Map<String, String> headers,
+        Duration timeout, List<String> models, Duration connectTimeout, Duration streamIdleTimeout) {
+      this(key, type, apiKey, baseUrl, headers, timeout, models, connectTimeout, streamIdleTimeout, null, null);
     }
 
     /** Default connect and stream idle timeouts. */
     public Provider(String key, ProviderType type, Secret apiKey, String baseUrl, Map<String, String> headers,
         Duration timeout, List<String> models) {
       this(key, type, apiKey, baseUrl, headers, timeout, models, null, null);
+    }
+
+    /** The same provider at another API root (tests point real kinds at mocks this way). */
+    public Provider withBaseUrl(String baseUrl) {
+      return new Provider(key, type, apiKey, baseUrl, headers, timeout, models, connectTimeout, streamIdleTimeout,
+          preset, options);
     }
   }
 

@@ -2,6 +2,7 @@ package io.switchboard.config;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -13,11 +14,39 @@ public enum ProviderType {
   OPENAI("openai", "https://api.openai.com/v1", "OPENAI",
       Pattern.compile("^(gpt-|chatgpt-|o[1-9]|text-embedding-|davinci|babbage|omni-moderation|text-moderation"
           + "|dall-e|tts-|whisper|computer-use|codex-)")),
-  /** Any server speaking the OpenAI API at {@code base_url}; serves any model unless its config lists some. */
+  /**
+   * Any server speaking the OpenAI API at {@code base_url}; serves any model unless its config lists some.
+   * The named OpenAI-compatible providers (groq, mistral, ...) are this type with a {@link Preset}.
+   */
   OPENAI_COMPATIBLE("openai-compatible", null, null, null),
   ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC", Pattern.compile("^claude-")),
+  /** Google AI Studio's Gemini API (generateContent), with an API key. */
+  GEMINI("gemini", "https://generativelanguage.googleapis.com", "GEMINI",
+      Pattern.compile("^(gemini-|gemma-|text-embedding-004|embedding-001|gemini-embedding-)")),
+  /** Gemini and Anthropic models on Google Cloud's Vertex AI; the URL comes from the project and region. */
+  VERTEX("vertex-ai", null, "VERTEX_AI", Pattern.compile("^(gemini-|claude-|text-embedding-|text-multilingual-)")),
+  /** AWS Bedrock's Converse API; the URL comes from the region. */
+  BEDROCK("bedrock", null, null, Pattern.compile(
+      "^((us|eu|apac|global|us-gov)\\.)?(anthropic|amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer)\\.")),
+  /** Cohere's v2 chat and embed APIs. */
+  COHERE("cohere", "https://api.cohere.com", "COHERE", Pattern.compile("^(command|embed-|c4ai-)")),
+  /** Azure OpenAI: deployments under a resource endpoint, with {@code api-version}. */
+  AZURE("azure", null, "AZURE_OPENAI", null),
   /** Built in, answers in OpenAI format without any network; serves any model unless its config lists some. */
   MOCK("mock", null, null, null);
+
+  /** Other spellings of the types' names, as LiteLLM and the providers' own docs write them. */
+  private static final Map<String, ProviderType> ALIASES = Map.ofEntries(
+      Map.entry("custom", OPENAI_COMPATIBLE),
+      Map.entry("openai-like", OPENAI_COMPATIBLE),
+      Map.entry("google", GEMINI),
+      Map.entry("google-ai-studio", GEMINI),
+      Map.entry("vertex", VERTEX),
+      Map.entry("vertexai", VERTEX),
+      Map.entry("google-vertex", VERTEX),
+      Map.entry("aws-bedrock", BEDROCK),
+      Map.entry("amazon-bedrock", BEDROCK),
+      Map.entry("azure-openai", AZURE));
 
   private final String configName;
   private final String defaultBaseUrl;
@@ -55,14 +84,16 @@ public enum ProviderType {
     return !configListsModels && (modelFamilies == null || modelFamilies.matcher(model).find());
   }
 
+  /** Whether {@code api_key} (or {@code <P>_API_KEY}) is required; other kinds check their own credentials. */
   public boolean needsApiKey() {
-    return this == OPENAI || this == ANTHROPIC;
+    return this == OPENAI || this == ANTHROPIC || this == GEMINI || this == COHERE;
   }
 
-  static Optional<ProviderType> parse(String name) {
-    String normalized = name.replace('_', '-');
-    if (normalized.equals("custom") || normalized.equals("openai-like")) {
-      return Optional.of(OPENAI_COMPATIBLE);
+  public static Optional<ProviderType> parse(String name) {
+    String normalized = name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    ProviderType alias = ALIASES.get(normalized);
+    if (alias != null) {
+      return Optional.of(alias);
     }
     return Arrays.stream(values()).filter(t -> t.configName.equals(normalized)).findFirst();
   }
@@ -71,7 +102,8 @@ public enum ProviderType {
     return String.join(", ", Arrays.stream(values()).map(ProviderType::configName).toList());
   }
 
+  /** Kinds configured from {@code <P>_API_KEY} alone when a config has no providers block. */
   static List<ProviderType> fromEnvironment() {
-    return List.of(OPENAI, ANTHROPIC);
+    return List.of(OPENAI, ANTHROPIC, GEMINI, COHERE);
   }
 }

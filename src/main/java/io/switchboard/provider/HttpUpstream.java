@@ -41,11 +41,16 @@ public final class HttpUpstream {
   private final String basePath;
 
   public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config) {
+    this(vertx, client, config, config.baseUrl());
+  }
+
+  /** For a kind whose API root is built from its options (a region, a project) rather than given. */
+  public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config, String baseUrl) {
     this.vertx = vertx;
     this.client = client;
     this.config = config;
     // The base URL was validated at load time; it is split once here, not parsed on every request.
-    URI uri = URI.create(config.baseUrl());
+    URI uri = URI.create(baseUrl);
     this.ssl = "https".equals(uri.getScheme());
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;

@@ -2,6 +2,7 @@ package io.switchboard.provider;
 
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.ProviderType;
+import java.util.List;
 
 /**
  * One configured upstream account. What it can do is said by the capability interfaces it also
@@ -17,6 +18,14 @@ public interface Provider {
 
   default ProviderType type() {
     return config().type();
+  }
+
+  /**
+   * Models this provider is known to serve, with their capabilities, for {@code GET /v1/models}. Routing
+   * does not depend on it: {@link #serves} decides.
+   */
+  default List<ModelInfo> knownModels() {
+    return List.of();
   }
 
   /** True when this provider serves {@code model} without a target's help: its listed models or its families. */

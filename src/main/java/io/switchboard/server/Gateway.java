@@ -3,7 +3,7 @@ package io.switchboard.server;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.plugin.PluginChain;
 import io.switchboard.provider.Provider;
-import io.switchboard.provider.ProviderFactory;
+import io.switchboard.provider.ProviderRegistry;
 import io.switchboard.routing.ContextWindowFallback;
 import io.switchboard.routing.ModelRouter;
 import io.switchboard.routing.RequestExecutor;
@@ -28,7 +28,7 @@ public record Gateway(GatewayConfig config, Map<String, Provider> providers, Mod
       TargetHealth health, PluginChain plugins) {
     Map<String, Provider> providers = new LinkedHashMap<>();
     for (GatewayConfig.Provider p : config.providers()) {
-      providers.put(p.key(), ProviderFactory.create(p, config, vertx, client));
+      providers.put(p.key(), ProviderRegistry.create(p, config, vertx, client));
     }
     ModelRouter router = new ModelRouter(config, providers, Strategies.create(config));
     RequestExecutor executor = new RequestExecutor(vertx, ThreadLocalRandom.current(), stats,

@@ -150,8 +150,8 @@ class ConfigLoaderTest {
             + "pricing_file, providers, request_timeout, server, state, strategy, targets, virtual_keys)",
         "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, key, models, "
             + "provider, stream_idle_timeout, timeout)",
-        "providers[0].provider: \"openia\" is not a provider type (expected: openai, openai-compatible, anthropic, mock)",
-        "providers[1].api_key: is required for provider openai",
+        "providers[0].provider: \"openia\" is not a provider type (expected: " + ConfigLoader.expectedProviders() + ")",
+        "providers[1].api_key: is required for provider openai (or set OPENAI_API_KEY)",
         "providers[1].base_url: \"ftp://example.com\" is not an http(s) URL with a host",
         "providers[1].timeout: \"soon\" is not a duration (expected: seconds, or a number with ms, s, m or h)",
         "providers: key \"a\" is used twice (expected: unique keys)",

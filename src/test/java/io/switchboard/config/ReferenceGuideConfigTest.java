@@ -69,8 +69,8 @@ class ReferenceGuideConfigTest {
     assertThat(ConfigLoaderTest.problems(step2, Map.of())).containsExactly(
         "providers[0].api_key: environment variable OPENAI_API_KEY is not set (use ${OPENAI_API_KEY:-default} to give a default)",
         "providers[1].api_key: environment variable ANTHROPIC_API_KEY is not set (use ${ANTHROPIC_API_KEY:-default} to give a default)",
-        "providers[0].api_key: is required for provider openai",
-        "providers[1].api_key: is required for provider anthropic");
+        "providers[0].api_key: is required for provider openai (or set OPENAI_API_KEY)",
+        "providers[1].api_key: is required for provider anthropic (or set ANTHROPIC_API_KEY)");
   }
 
   @Test

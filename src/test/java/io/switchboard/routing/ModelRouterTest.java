@@ -8,7 +8,7 @@ import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.Provider;
-import io.switchboard.provider.ProviderFactory;
+import io.switchboard.provider.ProviderRegistry;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +35,7 @@ class ModelRouterTest {
     GatewayConfig config = ConfigLoader.parse(yaml, Map.of("OPENAI_API_KEY", "sk-o", "ANTHROPIC_API_KEY", "sk-a"));
     Map<String, Provider> providers = new LinkedHashMap<>();
     var client = vertx.createHttpClient();
-    config.providers().forEach(p -> providers.put(p.key(), ProviderFactory.create(p, config, vertx, client)));
+    config.providers().forEach(p -> providers.put(p.key(), ProviderRegistry.create(p, config, vertx, client)));
     return new ModelRouter(config, providers, Strategies.create(config));
   }
 

@@ -1,21 +1,16 @@
 package io.switchboard.provider.openai;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.CompletionProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ResponseCodec;
-import io.switchboard.provider.UpstreamErrors;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
-import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.OpenAiSseCheck;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 
@@ -33,7 +28,7 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
   public OpenAiProvider(GatewayConfig.Provider config, Vertx vertx, HttpClient client) {
     this.config = config;
     this.http = new HttpUpstream(vertx, client, config);
-    this.codec = new Codec(config);
+    this.codec = new OpenAiCodec(config);
     this.authorization = config.apiKey().isEmpty() ? null
         : HttpHeaders.createOptimized("Bearer " + config.apiKey().value());
   }
@@ -64,39 +59,5 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
       headers.set(HttpHeaders.AUTHORIZATION, authorization);
     }
     return http.post(path, headers, request.passthroughBytes(), request, codec);
-  }
-
-  private record Codec(GatewayConfig.Provider config) implements ResponseCodec {
-    @Override
-    public ObjectNode error(int status, Buffer body) {
-      return UpstreamErrors.fromOpenAiCompatible(config.key(), status, body, config.apiKey().value());
-    }
-
-    @Override
-    public Buffer complete(Buffer body) {
-      // Passthrough forwards the bytes untouched and unparsed; a look at both ends catches an HTML page
-      // sent as 200 and a body cut short, so they fail over instead of reaching the client.
-      int first = 0;
-      int last = body.length() - 1;
-      while (first <= last && isSpace(body.getByte(first))) {
-        first++;
-      }
-      while (last > first && isSpace(body.getByte(last))) {
-        last--;
-      }
-      if (first >= last || body.getByte(first) != '{' || body.getByte(last) != '}') {
-        throw new IllegalArgumentException("expected a complete JSON object");
-      }
-      return body;
-    }
-
-    private static boolean isSpace(byte b) {
-      return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-    }
-
-    @Override
-    public ChunkTransformer streamTransformer() {
-      return new OpenAiSseCheck();
-    }
   }
 }

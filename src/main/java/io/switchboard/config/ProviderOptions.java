@@ -1,0 +1,13 @@
+package io.switchboard.config;
+
+/**
+ * The settings only one provider kind reads (Bedrock's region and AWS credentials, Vertex AI's project,
+ * Azure's API version), parsed and checked at load time by that kind's own reader in
+ * {@link io.switchboard.provider.ProviderRegistry}. Credentials inside are {@link Secret}s.
+ */
+public interface ProviderOptions {
+  /** For kinds that read nothing beyond the common fields. */
+  ProviderOptions NONE = new None();
+
+  record None() implements ProviderOptions {}
+}
