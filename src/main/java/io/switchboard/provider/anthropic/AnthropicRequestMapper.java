@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.provider.UnsupportedParams;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ public final class AnthropicRequestMapper {
       UnsupportedParamPolicy policy, List<String> warnings) {
     requireNonNull(chat, "chat");
     requireNonNull(upstreamModel, "upstreamModel");
-    UnsupportedParams unsupported = new UnsupportedParams(requireNonNull(policy, "policy"),
+    UnsupportedParams unsupported = new UnsupportedParams(requireNonNull(policy, "policy"), "anthropic",
         requireNonNull(warnings, "warnings"));
 
     // Unsupported parameters first, so REJECT names the parameter even when the rest is also wrong.
