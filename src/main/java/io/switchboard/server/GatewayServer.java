@@ -194,7 +194,9 @@ public final class GatewayServer {
               .setTcpNoDelay(true)
               .setVerifyHost(true)
               .setKeepAliveTimeout(60),
-          new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(4096));
+          // Streams hold a connection for their whole length: a high cap lets thousands stay open (connections are
+          // opened only when needed).
+          new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(4096));
       Gateway gateway = Gateway.create(config, vertx, client, stats, health, plugins);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
