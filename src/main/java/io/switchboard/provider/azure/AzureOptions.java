@@ -41,7 +41,8 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
       return null;
     }
     String endpoint = null;
-    boolean hasBaseUrl = entry.node().hasNonNull("base_url")
+    // What the loader itself reads: a non-blank base_url, else AZURE_OPENAI_BASE_URL.
+    boolean hasBaseUrl = !entry.node().path("base_url").asText("").isBlank()
         || !entry.env().getOrDefault("AZURE_OPENAI_BASE_URL", "").isBlank();
     if (!hasBaseUrl) {
       String raw = entry.env().getOrDefault("AZURE_OPENAI_ENDPOINT", "");

@@ -78,6 +78,11 @@ class AzureOpenAiProviderTest {
     assertThatThrownBy(() -> load("{key: az, provider: azure, api_key: k}", Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("providers[0].base_url")
         .hasMessageContaining("AZURE_OPENAI_ENDPOINT");
+    assertThatThrownBy(() -> load("{key: az, provider: azure, api_key: k, base_url: \"\"}", Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("providers[0].base_url");
+    assertThat(load("{key: az, provider: azure, api_key: k, base_url: \"\"}",
+        Map.of("AZURE_OPENAI_ENDPOINT", "https://e.openai.azure.com")).options())
+        .isEqualTo(new AzureOptions("https://e.openai.azure.com", AzureOptions.DEFAULT_API_VERSION, null));
     assertThatThrownBy(() -> load("{key: az, provider: azure, api_key: k, base_url: https://r.openai.azure.com,"
         + " api_version: latest}", Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("providers[0].api_version");
