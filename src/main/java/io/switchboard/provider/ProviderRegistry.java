@@ -7,6 +7,9 @@ import io.switchboard.config.ProviderEntry;
 import io.switchboard.config.ProviderOptions;
 import io.switchboard.config.ProviderType;
 import io.switchboard.provider.anthropic.AnthropicProvider;
+import io.switchboard.provider.azure.AzureOpenAiProvider;
+import io.switchboard.provider.azure.AzureOptions;
+import io.switchboard.provider.cohere.CohereProvider;
 import io.switchboard.provider.mock.MockProvider;
 import io.switchboard.provider.openai.OpenAiProvider;
 import io.vertx.core.Vertx;
@@ -49,6 +52,10 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new OpenAiProvider(c, v, h)),
       new Kind(ProviderType.ANTHROPIC, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.ANTHROPIC),
           (c, g, v, h) -> new AnthropicProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.COHERE, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.COHERE),
+          (c, g, v, h) -> new CohereProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token"), AzureOptions::read, ProviderRegistry::azure,
+          (c, g, v, h) -> new AzureOpenAiProvider(c, v, h)),
       new Kind(ProviderType.MOCK, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
           (c, g, v, h) -> new MockProvider(c, v))));
 
@@ -73,6 +80,22 @@ public final class ProviderRegistry {
       return Optional.of(JsonNodeFactory.instance.objectNode().put("key", type.configName())
           .put("provider", type.configName()));
     };
+  }
+
+  /** Azure needs a credential (key or Entra token) and the resource endpoint. */
+  private static Optional<ObjectNode> azure(Map<String, String> env) {
+    boolean credential = set(env, "AZURE_OPENAI_API_KEY") || set(env, "AZURE_OPENAI_AD_TOKEN");
+    boolean endpoint = set(env, "AZURE_OPENAI_ENDPOINT") || set(env, "AZURE_OPENAI_BASE_URL");
+    if (!credential || !endpoint) {
+      return Optional.empty();
+    }
+    return Optional.of(JsonNodeFactory.instance.objectNode().put("key", ProviderType.AZURE.configName())
+        .put("provider", ProviderType.AZURE.configName()));
+  }
+
+  private static boolean set(Map<String, String> env, String name) {
+    String value = env.get(name);
+    return value != null && !value.isBlank();
   }
 
   private static Map<ProviderType, Kind> index(List<Kind> kinds) {
