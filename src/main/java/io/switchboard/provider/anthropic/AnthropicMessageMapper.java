@@ -1,10 +1,10 @@
 package io.switchboard.provider.anthropic;
 
-import static io.switchboard.provider.anthropic.Requests.absent;
-import static io.switchboard.provider.anthropic.Requests.array;
-import static io.switchboard.provider.anthropic.Requests.invalid;
-import static io.switchboard.provider.anthropic.Requests.object;
-import static io.switchboard.provider.anthropic.Requests.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,13 +1,13 @@
 package io.switchboard.provider.anthropic;
 
-import static io.switchboard.provider.anthropic.Requests.absent;
-import static io.switchboard.provider.anthropic.Requests.array;
-import static io.switchboard.provider.anthropic.Requests.bool;
-import static io.switchboard.provider.anthropic.Requests.integer;
-import static io.switchboard.provider.anthropic.Requests.invalid;
-import static io.switchboard.provider.anthropic.Requests.number;
-import static io.switchboard.provider.anthropic.Requests.object;
-import static io.switchboard.provider.anthropic.Requests.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.bool;
+import static io.switchboard.provider.Requests.integer;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.number;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;

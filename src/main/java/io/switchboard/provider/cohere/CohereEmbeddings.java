@@ -1,9 +1,9 @@
 package io.switchboard.provider.cohere;
 
-import static io.switchboard.provider.cohere.Requests.absent;
-import static io.switchboard.provider.cohere.Requests.integer;
-import static io.switchboard.provider.cohere.Requests.invalid;
-import static io.switchboard.provider.cohere.Requests.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.integer;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

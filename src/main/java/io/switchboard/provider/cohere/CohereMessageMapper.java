@@ -1,10 +1,10 @@
 package io.switchboard.provider.cohere;
 
-import static io.switchboard.provider.cohere.Requests.absent;
-import static io.switchboard.provider.cohere.Requests.array;
-import static io.switchboard.provider.cohere.Requests.invalid;
-import static io.switchboard.provider.cohere.Requests.object;
-import static io.switchboard.provider.cohere.Requests.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,13 +1,13 @@
 package io.switchboard.provider.cohere;
 
-import static io.switchboard.provider.cohere.Requests.absent;
-import static io.switchboard.provider.cohere.Requests.array;
-import static io.switchboard.provider.cohere.Requests.bool;
-import static io.switchboard.provider.cohere.Requests.integer;
-import static io.switchboard.provider.cohere.Requests.invalid;
-import static io.switchboard.provider.cohere.Requests.number;
-import static io.switchboard.provider.cohere.Requests.object;
-import static io.switchboard.provider.cohere.Requests.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.bool;
+import static io.switchboard.provider.Requests.integer;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.number;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
