@@ -164,8 +164,9 @@ public final class HttpUpstream {
       if (status < 200 || status >= 300) {
         response.body().onComplete(ar -> {
           Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
+          Duration retryAfter = retryAfter(response.headers());
           fail(new UpstreamException(UpstreamException.Kind.STATUS, status, codec.error(status, body),
-              retryAfter(response.headers())));
+              retryAfter != null ? retryAfter : codec.retryAfter(body)));
         });
         return;
       }

@@ -10,8 +10,11 @@ import io.switchboard.provider.anthropic.AnthropicProvider;
 import io.switchboard.provider.azure.AzureOpenAiProvider;
 import io.switchboard.provider.azure.AzureOptions;
 import io.switchboard.provider.cohere.CohereProvider;
+import io.switchboard.provider.gemini.GeminiProvider;
 import io.switchboard.provider.mock.MockProvider;
 import io.switchboard.provider.openai.OpenAiProvider;
+import io.switchboard.provider.vertex.VertexOptions;
+import io.switchboard.provider.vertex.VertexProvider;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.util.EnumMap;
@@ -56,6 +59,10 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new CohereProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token"), AzureOptions::read, ProviderRegistry::azure,
           (c, g, v, h) -> new AzureOpenAiProvider(c, v, h)),
+      new Kind(ProviderType.GEMINI, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.GEMINI),
+          (c, g, v, h) -> new GeminiProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.VERTEX, VertexOptions.KEYS, VertexOptions::read, VertexOptions::fromEnvironment,
+          (c, g, v, h) -> new VertexProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.MOCK, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
           (c, g, v, h) -> new MockProvider(c, v))));
 

@@ -1,0 +1,119 @@
+package io.switchboard.provider.gemini;
+
+import static io.switchboard.provider.gemini.Checks.absent;
+import static io.switchboard.provider.gemini.Checks.integer;
+import static io.switchboard.provider.gemini.Checks.invalid;
+import static io.switchboard.provider.gemini.Checks.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.Json;
+import io.switchboard.provider.UnsupportedParams;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/** OpenAI embeddings request to Gemini {@code batchEmbedContents}, and its answer back. Pure: no I/O. */
+public final class GeminiEmbeddings {
+  private static final Set<String> MAPPED = Set.of("model", "input", "dimensions", "encoding_format");
+
+  private GeminiEmbeddings() {}
+
+  /** The texts of OpenAI's {@code input}: a string or a list of strings (token arrays Gemini cannot read). */
+  static List<String> inputs(JsonNode input) {
+    List<String> texts = new ArrayList<>();
+    if (input != null && input.isTextual()) {
+      texts.add(input.textValue());
+      return texts;
+    }
+    if (input == null || !input.isArray() || input.isEmpty()) {
+      throw invalid("input", "input: " + Checks.describe(input) + " (expected: a string or a non-empty array of strings)");
+    }
+    for (int i = 0; i < input.size(); i++) {
+      if (!input.get(i).isTextual()) {
+        throw invalid("input[" + i + "]", "input[" + i + "]: " + Checks.describe(input.get(i))
+            + " (expected: a string; gemini does not take token arrays)");
+      }
+      texts.add(input.get(i).textValue());
+    }
+    return texts;
+  }
+
+  public static ObjectNode toBatchRequest(ObjectNode request, String model, UnsupportedParams unsupported) {
+    request.properties().forEach(field -> {
+      if (!absent(field.getValue()) && !MAPPED.contains(field.getKey())) {
+        unsupported.handle(field.getKey());
+      }
+    });
+    JsonNode dimensions = request.get("dimensions");
+    Long outputDimensionality = absent(dimensions) ? null : integer(dimensions, "dimensions");
+    if (outputDimensionality != null && outputDimensionality < 1) {
+      throw invalid("dimensions", "dimensions: " + outputDimensionality + " (expected: >= 1)");
+    }
+    encoding(request);
+    ObjectNode out = Json.object();
+    ArrayNode requests = out.putArray("requests");
+    for (String text : inputs(request.get("input"))) {
+      ObjectNode one = requests.addObject();
+      one.put("model", "models/" + model);
+      one.putObject("content").putArray("parts").addObject().put("text", text);
+      if (outputDimensionality != null) {
+        one.put("outputDimensionality", outputDimensionality);
+      }
+    }
+    return out;
+  }
+
+  /** OpenAI's embedding list; {@code usage} only when Gemini counted tokens (AI Studio does not). */
+  public static ObjectNode toOpenAi(JsonNode response, ObjectNode request, String model) {
+    JsonNode embeddings = response.path("embeddings");
+    if (!embeddings.isArray()) {
+      throw new IllegalArgumentException("expected a Gemini BatchEmbedContentsResponse");
+    }
+    boolean base64 = "base64".equals(encoding(request));
+    ObjectNode out = Json.object();
+    out.put("object", "list");
+    ArrayNode data = out.putArray("data");
+    for (int i = 0; i < embeddings.size(); i++) {
+      ObjectNode item = data.addObject();
+      item.put("object", "embedding");
+      item.put("index", i);
+      JsonNode values = embeddings.get(i).path("values");
+      if (base64) {
+        item.put("embedding", base64(values));
+      } else {
+        item.set("embedding", values);
+      }
+    }
+    out.put("model", model);
+    JsonNode usage = response.path("usageMetadata");
+    if (usage.has("promptTokenCount")) {
+      long tokens = usage.get("promptTokenCount").asLong();
+      out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+    }
+    return out;
+  }
+
+  private static String encoding(JsonNode request) {
+    JsonNode format = request.get("encoding_format");
+    if (absent(format)) {
+      return "float";
+    }
+    String value = text(format, "encoding_format");
+    if (!value.equals("float") && !value.equals("base64")) {
+      throw invalid("encoding_format", "encoding_format: \"" + value + "\" (expected: float or base64)");
+    }
+    return value;
+  }
+
+  /** OpenAI's base64 form: the vector as little-endian float32s. */
+  private static String base64(JsonNode values) {
+    ByteBuffer bytes = ByteBuffer.allocate(values.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+    values.forEach(v -> bytes.putFloat(v.floatValue()));
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+}

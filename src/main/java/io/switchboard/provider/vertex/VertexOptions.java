@@ -1,0 +1,103 @@
+package io.switchboard.provider.vertex;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.config.ProviderEntry;
+import io.switchboard.config.ProviderOptions;
+import io.switchboard.config.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Vertex AI's own settings: the project and region of its URLs, and the service account that signs in. */
+public record VertexOptions(String project, String region, ServiceAccount credentials) implements ProviderOptions {
+  public static final Set<String> KEYS = Set.of("project", "region", "credentials");
+  public static final String DEFAULT_REGION = "us-central1";
+  static final List<String> PROJECT_ENV = List.of("VERTEX_AI_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
+  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS");
+  private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9.:-]*");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
+
+  /**
+   * Reads the options at load time; {@code credentials} is a path to a service-account JSON file or the JSON
+   * itself. Records a problem per bad field and returns null after any.
+   */
+  public static VertexOptions read(ProviderEntry entry) {
+    String project = entry.setting("project", PROJECT_ENV);
+    String region = entry.setting("region", List.of("VERTEX_AI_REGION"));
+    Secret credentials = entry.secret("credentials", CREDENTIALS_ENV);
+    boolean ok = true;
+    if (project == null) {
+      entry.problem("project", "is required for provider vertex-ai (or set VERTEX_AI_PROJECT_ID)");
+      ok = false;
+    } else if (!PROJECT.matcher(project).matches()) {
+      entry.problem("project", "\"" + project + "\" is not a Google Cloud project id");
+      ok = false;
+    }
+    region = region == null ? DEFAULT_REGION : region;
+    if (!REGION.matcher(region).matches()) {
+      entry.problem("region", "\"" + region + "\" is not a Google Cloud region (expected e.g. us-central1 or global)");
+      ok = false;
+    }
+    ServiceAccount account = null;
+    if (credentials == null) {
+      entry.problem("credentials", "is required for provider vertex-ai: a service-account JSON file or its "
+          + "contents (or set VERTEX_AI_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS)");
+      ok = false;
+    } else {
+      account = serviceAccount(entry, credentials.value());
+      ok &= account != null;
+    }
+    return ok ? new VertexOptions(project, region, account) : null;
+  }
+
+  private static ServiceAccount serviceAccount(ProviderEntry entry, String value) {
+    String json = value.strip();
+    String source = "credentials";
+    if (!json.startsWith("{")) {
+      Path path;
+      try {
+        path = Path.of(json);
+      } catch (InvalidPathException e) {
+        entry.problem("credentials", "is neither service-account JSON nor a file path");
+        return null;
+      }
+      source = "credentials (file " + path + ")";
+      try {
+        json = Files.readString(path);  // once, at load time
+      } catch (IOException | SecurityException e) {
+        entry.problem("credentials", "cannot read the service-account file " + path + ": "
+            + e.getClass().getSimpleName());
+        return null;
+      }
+    }
+    try {
+      return ServiceAccount.parse(json);
+    } catch (ServiceAccount.InvalidException e) {
+      entry.problem("credentials", source.equals("credentials") ? e.getMessage()
+          : source.substring("credentials ".length()) + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** An entry when a project and credentials are set in the environment; the reader reads the rest. */
+  public static Optional<ObjectNode> fromEnvironment(Map<String, String> env) {
+    boolean credentials = CREDENTIALS_ENV.stream().anyMatch(n -> !env.getOrDefault(n, "").isBlank());
+    if (env.getOrDefault("VERTEX_AI_PROJECT_ID", "").isBlank() || !credentials) {
+      return Optional.empty();
+    }
+    return Optional.of(JsonNodeFactory.instance.objectNode().put("key", "vertex-ai").put("provider", "vertex-ai"));
+  }
+
+  /** {@code https://{region}-aiplatform.googleapis.com}, or the global endpoint's host. */
+  public String defaultBaseUrl() {
+    return region.equals("global") ? "https://aiplatform.googleapis.com"
+        : "https://" + region + "-aiplatform.googleapis.com";
+  }
+}

@@ -1,0 +1,112 @@
+package io.switchboard.provider.vertex;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.ApiException;
+import io.switchboard.api.Json;
+import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.provider.ChatProvider;
+import io.switchboard.provider.HttpUpstream;
+import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.UpstreamRequest;
+import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.provider.anthropic.AnthropicRequestMapper;
+import io.switchboard.provider.gemini.GeminiCodec;
+import io.switchboard.provider.gemini.GeminiModels;
+import io.switchboard.provider.gemini.GeminiRequestMapper;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Google Cloud Vertex AI: Gemini models through generateContent (the Gemini mappers), Anthropic models
+ * ({@code claude-*}) through rawPredict with Anthropic's Messages body (the Anthropic mappers), both with
+ * an OAuth2 access token from the configured service account.
+ */
+public final class VertexProvider implements ChatProvider {
+  static final String ANTHROPIC_VERSION = "vertex-2023-10-16";
+  private static final Logger LOG = LoggerFactory.getLogger(VertexProvider.class);
+  private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
+  private static final List<ModelInfo> CLAUDE = List.of(
+      ModelInfo.chat("claude-opus-4-5@20251101", 200_000, true),
+      ModelInfo.chat("claude-sonnet-4-5@20250929", 200_000, true),
+      ModelInfo.chat("claude-haiku-4-5@20251001", 200_000, true),
+      ModelInfo.chat("claude-opus-4-1@20250805", 200_000, true),
+      ModelInfo.chat("claude-sonnet-4@20250514", 200_000, true));
+
+  private final GatewayConfig.Provider config;
+  private final VertexOptions options;
+  private final UnsupportedParamPolicy policy;
+  private final HttpUpstream http;
+  private final AccessTokens tokens;
+
+  public VertexProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client) {
+    this.config = config;
+    this.options = (VertexOptions) config.options();
+    this.policy = policy;
+    this.http = new HttpUpstream(vertx, client, config,
+        config.baseUrl() != null ? config.baseUrl() : options.defaultBaseUrl());
+    this.tokens = new AccessTokens(client, options.credentials(), config.key(), Clock.systemUTC(),
+        config.connectTimeout().plus(config.connectTimeout()));
+  }
+
+  @Override
+  public GatewayConfig.Provider config() {
+    return config;
+  }
+
+  @Override
+  public List<ModelInfo> knownModels() {
+    return Stream.concat(GeminiModels.CHAT.stream(), CLAUDE.stream()).toList();
+  }
+
+  @Override
+  public Future<UpstreamResponse> chat(UpstreamRequest request) {
+    String model = request.model();
+    if (!MODEL.matcher(model).matches()) {
+      return Future.failedFuture(ApiException.invalidRequest("model", "invalid_value",
+          "model: not a valid Vertex AI model id (expected: letters, digits, '.', '-', '_', '@')"));
+    }
+    List<String> warnings = new ArrayList<>();
+    boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
+    boolean claude = model.startsWith("claude-");
+    ObjectNode body;
+    String method;
+    String publisher;
+    try {
+      if (claude) {
+        body = AnthropicRequestMapper.toMessagesRequest(request.body(), model, policy, warnings);
+        body.remove("model"); // in the URL; Vertex refuses it in the body
+        body.put("anthropic_version", ANTHROPIC_VERSION);
+        publisher = "anthropic";
+        method = request.stream() ? ":streamRawPredict" : ":rawPredict";
+      } else {
+        body = GeminiRequestMapper.toGenerateContentRequest(request.body(), policy, warnings);
+        publisher = "google";
+        method = request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent";
+      }
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    if (!warnings.isEmpty()) {
+      LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
+    }
+    String path = "/v1/projects/" + options.project() + "/locations/" + options.region() + "/publishers/"
+        + publisher + "/models/" + model + method;
+    return tokens.token().compose(token -> {
+      MultiMap headers = http.baseHeaders(request.stream());
+      headers.set("authorization", "Bearer " + token);
+      return http.post(path, headers, Json.buffer(body), request, claude
+          ? new VertexAnthropicCodec(config.key(), includeUsage, token)
+          : new GeminiCodec(config.key(), model, includeUsage, token));
+    });
+  }
+}
