@@ -53,6 +53,13 @@ public final class GeminiRequestMapper {
   private static final Map<String, Integer> THINKING_BUDGETS = Map.of(
       "none", 0, "minimal", 512, "low", 1024, "medium", 8192, "high", 24576);
 
+  /** OpenAI name to generationConfig name. */
+  private static final List<String[]> NUMBERS = List.of(new String[] {"temperature", "temperature"},
+      new String[] {"top_p", "topP"}, new String[] {"presence_penalty", "presencePenalty"},
+      new String[] {"frequency_penalty", "frequencyPenalty"});
+  private static final List<String[]> INTEGERS = List.of(new String[] {"top_k", "topK"},
+      new String[] {"seed", "seed"}, new String[] {"n", "candidateCount"});
+
   private GeminiRequestMapper() {}
 
   /**
@@ -123,17 +130,16 @@ public final class GeminiRequestMapper {
         }
       }
     }
-    Map.of("temperature", "temperature", "top_p", "topP", "presence_penalty", "presencePenalty",
-        "frequency_penalty", "frequencyPenalty").forEach((param, field) -> {
-          if (!absent(chat.get(param))) {
-            config.set(field, number(chat.get(param), param));
-          }
-        });
-    Map.of("top_k", "topK", "seed", "seed", "n", "candidateCount").forEach((param, field) -> {
-      if (!absent(chat.get(param))) {
-        config.put(field, integer(chat.get(param), param));
+    for (String[] rename : NUMBERS) {
+      if (!absent(chat.get(rename[0]))) {
+        config.set(rename[1], number(chat.get(rename[0]), rename[0]));
       }
-    });
+    }
+    for (String[] rename : INTEGERS) {
+      if (!absent(chat.get(rename[0]))) {
+        config.put(rename[1], integer(chat.get(rename[0]), rename[0]));
+      }
+    }
     responseFormat(chat.get("response_format"), config);
     JsonNode effort = chat.get("reasoning_effort");
     if (!absent(effort)) {

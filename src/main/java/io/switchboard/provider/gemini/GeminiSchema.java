@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * JSON Schema (as OpenAI tools and response formats carry it) to Gemini's {@code Schema}, an OpenAPI 3.0
- * subset that rejects keywords it does not know: those are dropped, local {@code $ref}s are inlined,
+ * subset that rejects keywords it does not know: those are dropped, types are the proto's enum names, local {@code $ref}s are inlined,
  * {@code type: [x, "null"]} becomes {@code nullable}, and {@code const} a one-value {@code enum}.
  */
 public final class GeminiSchema {
@@ -127,7 +128,7 @@ public final class GeminiSchema {
       if (type.asText().equals("null")) {
         out.put("nullable", true);
       } else {
-        out.put("type", type.asText());
+        out.put("type", type.asText().toUpperCase(Locale.ROOT));
       }
       return;
     }
@@ -141,10 +142,10 @@ public final class GeminiSchema {
       }
     }
     if (types.size() == 1) {
-      out.put("type", types.getFirst());
+      out.put("type", types.getFirst().toUpperCase(Locale.ROOT));
     } else if (types.size() > 1) {
       ArrayNode anyOf = out.putArray("anyOf");
-      types.forEach(t -> anyOf.addObject().put("type", t));
+      types.forEach(t -> anyOf.addObject().put("type", t.toUpperCase(Locale.ROOT)));
     }
   }
 
