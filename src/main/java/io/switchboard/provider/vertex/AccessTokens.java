@@ -12,8 +12,10 @@ import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.provider.UpstreamErrors;
 import io.switchboard.provider.UpstreamException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -66,7 +68,27 @@ public final class AccessTokens {
       inFlight = exchange;
       exchange.onComplete(ar -> done(exchange));
     }
-    return inFlight;
+    return onCallersContext(inFlight);
+  }
+
+  /**
+   * The exchange completes on the event loop that started it; a request from another event loop must go on
+   * with its own, so the result is handed back there.
+   */
+  private static Future<String> onCallersContext(Future<String> shared) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return shared;
+    }
+    Promise<String> mine = Promise.promise();
+    shared.onComplete(ar -> {
+      if (Vertx.currentContext() == context) {
+        mine.handle(ar);
+      } else {
+        context.runOnContext(v -> mine.handle(ar));
+      }
+    });
+    return mine.future();
   }
 
   private synchronized void done(Future<String> exchange) {
