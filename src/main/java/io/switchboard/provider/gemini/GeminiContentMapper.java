@@ -1,10 +1,10 @@
 package io.switchboard.provider.gemini;
 
-import static io.switchboard.provider.gemini.Checks.absent;
-import static io.switchboard.provider.gemini.Checks.array;
-import static io.switchboard.provider.gemini.Checks.invalid;
-import static io.switchboard.provider.gemini.Checks.object;
-import static io.switchboard.provider.gemini.Checks.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,9 +1,9 @@
 package io.switchboard.provider.gemini;
 
-import static io.switchboard.provider.gemini.Checks.absent;
-import static io.switchboard.provider.gemini.Checks.integer;
-import static io.switchboard.provider.gemini.Checks.invalid;
-import static io.switchboard.provider.gemini.Checks.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.integer;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -31,12 +31,11 @@ public final class GeminiEmbeddings {
       return texts;
     }
     if (input == null || !input.isArray() || input.isEmpty()) {
-      throw invalid("input", "input: " + Checks.describe(input) + " (expected: a string or a non-empty array of strings)");
+      throw invalid("input", "input: expected a string or a non-empty array of strings");
     }
     for (int i = 0; i < input.size(); i++) {
       if (!input.get(i).isTextual()) {
-        throw invalid("input[" + i + "]", "input[" + i + "]: " + Checks.describe(input.get(i))
-            + " (expected: a string; gemini does not take token arrays)");
+        throw invalid("input[" + i + "]", "input[" + i + "]: expected a string (gemini does not take token arrays)");
       }
       texts.add(input.get(i).textValue());
     }

@@ -1,13 +1,13 @@
 package io.switchboard.provider.gemini;
 
-import static io.switchboard.provider.gemini.Checks.absent;
-import static io.switchboard.provider.gemini.Checks.array;
-import static io.switchboard.provider.gemini.Checks.bool;
-import static io.switchboard.provider.gemini.Checks.integer;
-import static io.switchboard.provider.gemini.Checks.invalid;
-import static io.switchboard.provider.gemini.Checks.number;
-import static io.switchboard.provider.gemini.Checks.object;
-import static io.switchboard.provider.gemini.Checks.text;
+import static io.switchboard.provider.Requests.absent;
+import static io.switchboard.provider.Requests.array;
+import static io.switchboard.provider.Requests.bool;
+import static io.switchboard.provider.Requests.integer;
+import static io.switchboard.provider.Requests.invalid;
+import static io.switchboard.provider.Requests.number;
+import static io.switchboard.provider.Requests.object;
+import static io.switchboard.provider.Requests.text;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;

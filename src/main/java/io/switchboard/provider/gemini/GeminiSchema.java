@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
+import io.switchboard.provider.Requests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,10 +41,10 @@ public final class GeminiSchema {
     if (schema.isBoolean() || schema.isEmpty()) {
       return Json.object(); // "anything": Gemini has no such schema, an empty one accepts any value
     }
-    Checks.object(schema, param);
+    Requests.object(schema, param);
     if (schema.has("$ref")) {
       if (depth >= MAX_REF_DEPTH) {
-        throw Checks.invalid(param, param + ": recursive $ref is not supported by gemini");
+        throw Requests.invalid(param, param + ": recursive $ref is not supported by gemini");
       }
       return convert(resolve(schema.get("$ref").asText(), root, param), root, param, depth + 1);
     }
@@ -132,7 +133,7 @@ public final class GeminiSchema {
       }
       return;
     }
-    Checks.array(type, param + ".type");
+    Requests.array(type, param + ".type");
     List<String> types = new ArrayList<>();
     for (JsonNode t : type) {
       if (t.asText().equals("null")) {
@@ -161,7 +162,7 @@ public final class GeminiSchema {
     if (ref.equals("#")) {
       return root;
     }
-    throw Checks.invalid(param, param + ": $ref \"" + ref + "\" cannot be resolved (expected: #/$defs/<name>)");
+    throw Requests.invalid(param, param + ": $ref \"" + ref + "\" cannot be resolved (expected: #/$defs/<name>)");
   }
 
   private static void merge(ObjectNode into, ObjectNode part) {

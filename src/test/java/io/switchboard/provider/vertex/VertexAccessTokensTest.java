@@ -7,7 +7,9 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import io.switchboard.provider.UpstreamException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
@@ -39,6 +41,7 @@ class VertexAccessTokensTest {
   private Vertx vertx;
   private HttpServer server;
   private HttpClient client;
+  private Context context;
   private final List<String> assertions = new CopyOnWriteArrayList<>();
   private final AtomicInteger exchanges = new AtomicInteger();
   private final AtomicReference<String> failWith = new AtomicReference<>();
@@ -71,6 +74,7 @@ class VertexAccessTokensTest {
       }
     })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     client = vertx.createHttpClient();
+    context = vertx.getOrCreateContext();
   }
 
   @AfterEach
@@ -86,13 +90,20 @@ class VertexAccessTokensTest {
     return "http://127.0.0.1:" + server.actualPort() + "/token";
   }
 
-  private static <T> T await(Future<T> future) {
-    return future.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  /** Calls {@code token()} on an event loop, as the gateway does, and waits for the result here. */
+  private String await(AccessTokens tokens) {
+    return future(tokens).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+  }
+
+  private Future<String> future(AccessTokens tokens) {
+    Promise<String> result = Promise.promise();
+    context.runOnContext(v -> tokens.token().onComplete(result));
+    return result.future();
   }
 
   @Test
   void theAssertionIsAnRs256JwtSignedWithTheServiceAccountKey() throws Exception {
-    assertThat(await(tokens().token())).isEqualTo("ya29.token-1");
+    assertThat(await(tokens())).isEqualTo("ya29.token-1");
     SignedJWT jwt = SignedJWT.parse(assertions.getFirst());
     assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
     assertThat(jwt.getHeader().getKeyID()).isEqualTo("key-1");
@@ -112,15 +123,15 @@ class VertexAccessTokensTest {
   @Test
   void theTokenIsCachedUntilShortlyBeforeItExpires() {
     AccessTokens tokens = tokens();
-    assertThat(await(tokens.token())).isEqualTo("ya29.token-1");
+    assertThat(await(tokens)).isEqualTo("ya29.token-1");
     clock.advance(Duration.ofMinutes(30));
-    assertThat(await(tokens.token())).isEqualTo("ya29.token-1");
+    assertThat(await(tokens)).isEqualTo("ya29.token-1");
     assertThat(exchanges).hasValue(1);
     clock.advance(Duration.ofSeconds(1730)); // 3530 s in: still more than a minute before expiry (3599 s)
-    assertThat(await(tokens.token())).isEqualTo("ya29.token-1");
+    assertThat(await(tokens)).isEqualTo("ya29.token-1");
     assertThat(exchanges).hasValue(1);
     clock.advance(Duration.ofSeconds(40)); // 3570 s in: inside the last minute
-    assertThat(await(tokens.token())).isEqualTo("ya29.token-2");
+    assertThat(await(tokens)).isEqualTo("ya29.token-2");
     assertThat(exchanges).hasValue(2);
   }
 
@@ -128,10 +139,12 @@ class VertexAccessTokensTest {
   void callersDuringAnExchangeShareIt() {
     delayMs = 200;
     AccessTokens tokens = tokens();
-    Future<String> first = tokens.token();
-    Future<String> second = tokens.token();
-    assertThat(await(first)).isEqualTo("ya29.token-1");
-    assertThat(await(second)).isEqualTo("ya29.token-1");
+    Future<String> first = future(tokens);
+    Future<String> second = future(tokens);
+    assertThat(first.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
+        .isEqualTo("ya29.token-1");
+    assertThat(second.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join())
+        .isEqualTo("ya29.token-1");
     assertThat(exchanges).hasValue(1);
   }
 
@@ -139,7 +152,7 @@ class VertexAccessTokensTest {
   void aRefusedExchangeIsA401WithoutSecretsAndIsRetriedNextTime() {
     failWith.set("{\"error\":\"invalid_grant\",\"error_description\":\"Invalid JWT Signature.\"}");
     AccessTokens tokens = tokens();
-    assertThatThrownBy(() -> await(tokens.token())).hasCauseInstanceOf(UpstreamException.class).cause()
+    assertThatThrownBy(() -> await(tokens)).hasCauseInstanceOf(UpstreamException.class).cause()
         .satisfies(e -> {
           UpstreamException u = (UpstreamException) e;
           assertThat(u.status()).isEqualTo(401);
@@ -150,14 +163,14 @@ class VertexAccessTokensTest {
           assertThat(u.errorBody().path("error").path("type").asText()).isEqualTo("authentication_error");
         });
     failWith.set(null);
-    assertThat(await(tokens.token())).isEqualTo("ya29.token-2");
+    assertThat(await(tokens)).isEqualTo("ya29.token-2");
   }
 
   @Test
   void anUnreachableTokenEndpointIsA502() {
     AccessTokens tokens = new AccessTokens(client, KEYS.account("http://127.0.0.1:1/token"), "vtx", clock,
         Duration.ofSeconds(2));
-    assertThatThrownBy(() -> await(tokens.token())).cause().isInstanceOfSatisfying(UpstreamException.class,
+    assertThatThrownBy(() -> await(tokens)).cause().isInstanceOfSatisfying(UpstreamException.class,
         u -> assertThat(u.status()).isEqualTo(502));
   }
 
