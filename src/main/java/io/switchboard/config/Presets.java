@@ -67,7 +67,9 @@ public final class Presets {
         Map.Entry<String, JsonNode> e = it.next();
         Preset preset = preset(e.getKey(), e.getValue());
         for (String name : names(preset)) {
-          if (out.putIfAbsent(normalize(name), preset) != null || ProviderType.parse(name).isPresent()) {
+          Preset before = out.putIfAbsent(normalize(name), preset);
+          // An alias may repeat its own preset's name in LiteLLM's spelling (nvidia_nim for nvidia-nim).
+          if (before != null && before != preset || ProviderType.parse(name).isPresent()) {
             throw new IllegalStateException(RESOURCE + ": the name " + name + " is taken twice");
           }
         }
