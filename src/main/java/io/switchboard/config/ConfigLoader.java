@@ -356,12 +356,13 @@ public final class ConfigLoader {
       String envPrefix = preset != null ? preset.envPrefix() : type == null ? null : type.envPrefix();
       ProviderEntry entry = new ProviderEntry(r, node, path, env);
       // As the providers' own SDKs do: <P>_API_KEY and <P>_BASE_URL stand in for absent fields.
-      Secret apiKey = entry.secret("api_key", preset != null ? preset.apiKeyEnv()
-          : envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY"));
+      List<String> keyEnv = preset != null ? preset.apiKeyEnv()
+          : envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY");
+      Secret apiKey = entry.secret("api_key", keyEnv);
       boolean keyRequired = preset != null ? preset.keyRequired() : type != null && type.needsApiKey();
       if (keyRequired && apiKey == null) {
         r.problem(path + ".api_key", "is required for provider " + typeName
-            + (envPrefix == null ? "" : " (or set " + envPrefix + "_API_KEY)"));
+            + (keyEnv.isEmpty() ? "" : " (or set " + String.join(" or ", keyEnv) + ")"));
       }
       String baseUrl = baseUrl(node, path);
       if (baseUrl == null && !node.has("base_url") && envPrefix != null
