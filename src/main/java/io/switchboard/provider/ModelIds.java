@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * Model ids in upstream URL paths ({@code /models/{model}:generateContent}, {@code /model/{id}/converse},
  * {@code /deployments/{name}/...}). The model comes from the client, so it must never add path segments,
  * climb out of the configured path, or carry a query: each id becomes exactly one percent-encoded segment, and
- * ids no provider uses (empty, {@code .}, {@code ..}, control characters, very long) are refused with a 400.
+ * ids no provider uses (empty, {@code .} or {@code ..} parts, control characters, very long) are refused with a
+ * 400.
  */
 public final class ModelIds {
   /** Longer than any provider's id or ARN. */
@@ -40,7 +41,8 @@ public final class ModelIds {
     String reason = null;
     if (model == null || model.isEmpty()) {
       reason = "is empty";
-    } else if (model.equals(".") || model.equals("..")) {
+    } else if (java.util.Arrays.stream(model.split("/", -1)).anyMatch(p -> p.equals(".") || p.equals(".."))) {
+      // Encoded, it would stay one segment; refused anyway, for servers that decode %2F before routing.
       reason = "is a relative path";
     } else if (model.length() > MAX_LENGTH) {
       reason = "is longer than " + MAX_LENGTH + " characters";
