@@ -73,7 +73,7 @@ class PresetTableTest {
       new Row("github-models", List.of("github"), "https://models.github.ai/inference", Auth.BEARER, "GITHUB_TOKEN"),
       new Row("lambda", List.of(), "https://api.lambda.ai/v1", Auth.BEARER, "LAMBDA_API_KEY"),
       new Row("hyperbolic", List.of(), "https://api.hyperbolic.xyz/v1", Auth.BEARER, "HYPERBOLIC_API_KEY"),
-      new Row("nebius", List.of(), "https://api.studio.nebius.com/v1", Auth.BEARER, "NEBIUS_API_KEY"),
+      new Row("nebius", List.of(), "https://api.tokenfactory.nebius.com/v1", Auth.BEARER, "NEBIUS_API_KEY"),
       new Row("scaleway", List.of(), "https://api.scaleway.ai/v1", Auth.BEARER, "SCW_SECRET_KEY"),
       new Row("featherless", List.of("featherless_ai"), "https://api.featherless.ai/v1", Auth.BEARER,
           "FEATHERLESS_API_KEY"),
@@ -119,6 +119,14 @@ class PresetTableTest {
     assertThat(ROWS.stream().map(Row::name).toList())
         .containsExactlyInAnyOrderElementsOf(Presets.all().stream().map(Preset::name).toList());
     assertThat(ROWS).hasSizeGreaterThanOrEqualTo(30);
+  }
+
+  @Test
+  void theProvidersPageListsEveryPreset() throws Exception {
+    String page = java.nio.file.Files.readString(java.nio.file.Path.of("docs/providers/README.md"));
+    for (Preset p : Presets.all()) {
+      assertThat(page).as(p.name()).contains("| `" + p.name() + "` |");
+    }
   }
 
   @ParameterizedTest(name = "{0}")
