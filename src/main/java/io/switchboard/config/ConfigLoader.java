@@ -365,14 +365,17 @@ public final class ConfigLoader {
             + (keyEnv.isEmpty() ? "" : " (or set " + String.join(" or ", keyEnv) + ")"));
       }
       String baseUrl = baseUrl(node, path);
-      if (baseUrl == null && !node.has("base_url") && envPrefix != null
+      // A blank base_url counts as absent; an unusable one was reported and gets no stand-in.
+      boolean baseGiven = node.hasNonNull("base_url") && !node.get("base_url").asText().isBlank();
+      if (baseUrl == null && !baseGiven && envPrefix != null
           && !env.getOrDefault(envPrefix + "_BASE_URL", "").isBlank()) {
         baseUrl = checkUrl(env.get(envPrefix + "_BASE_URL"), path + ".base_url (from " + envPrefix + "_BASE_URL)");
       }
-      if (baseUrl == null && !node.has("base_url")) {
+      if (baseUrl == null && !baseGiven) {
         baseUrl = preset != null ? presetBaseUrl(preset, entry, typeName, path)
             : type == null ? null : type.defaultBaseUrl();
-        if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE
+        boolean reported = r.problems().stream().anyMatch(p -> p.startsWith(path + ".base_url:"));
+        if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE && !reported
             && (preset == null || preset.baseUrl() == null)) {
           r.problem(path + ".base_url", "is required for provider " + typeName
               + (envPrefix == null ? "" : " (or set " + envPrefix + "_BASE_URL)"));

@@ -78,6 +78,16 @@ class PresetConfigTest {
   }
 
   @Test
+  void aBlankBaseUrlCountsAsAbsent() {
+    assertThat(ConfigLoader.parse("providers: [{key: g, provider: groq, api_key: k, base_url: \"\"}]", Map.of())
+        .providers().getFirst().baseUrl()).isEqualTo("https://api.groq.com/openai/v1");
+    assertThat(problems("providers: [{key: v, provider: vllm, base_url: \" \"}]", Map.of()))
+        .containsExactly("providers[0].base_url: is required for provider vllm (or set VLLM_BASE_URL)");
+    assertThat(problems("providers: [{key: c, provider: openai-compatible, base_url: \"\"}]", Map.of()))
+        .containsExactly("providers[0].base_url: is required for provider openai-compatible");
+  }
+
+  @Test
   void aPerAccountPartCannotCarryAPathOrAnotherHost() {
     assertThat(problems("""
         providers:
