@@ -72,6 +72,41 @@ class PresetsE2eTest extends E2eResources {
   }
 
   @Test
+  void streamOptionsTheGatewayAddsForItsPluginsAreTakenOutForMistralUnderReject() throws Exception {
+    String chunk = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\"},\"finish_reason\":null}]}";
+    String last = "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}";
+    MockUpstream mistral = upstream().always(MockUpstream.sse(List.of("data: " + chunk + "\n\n", "data: " + last + "\n\n",
+        "data: [DONE]\n\n")));
+    // The budget plugin counts tokens, so the gateway asks the stream for usage.
+    int port = gateway("""
+        compatibility: {on_unsupported_param: reject}
+        providers:
+          - {key: mistral, provider: mistral, api_key: ms-key, base_url: "%s/v1"}
+        plugins:
+          - {name: budget, type: budget, stage: before_request, config: {spend_limit_usd: 5}}
+        """.formatted(mistral.url()));
+    HttpResponse<String> r = post(port, "/v1/chat/completions", "{\"model\":\"mistral-small-latest\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"content\":\"ok\"").contains("data: [DONE]");
+    assertThat(mistral.received().getLast().body().has("stream_options")).isFalse();
+
+    // The same gateway setup in front of a server that takes stream_options: the gateway did ask for usage.
+    int groqPort = gateway("""
+        compatibility: {on_unsupported_param: reject}
+        providers:
+          - {key: groq, provider: groq, api_key: k, base_url: "%s/v1"}
+        plugins:
+          - {name: budget, type: budget, stage: before_request, config: {spend_limit_usd: 5}}
+        """.formatted(mistral.url()));
+    assertThat(post(groqPort, "/v1/chat/completions", "{\"model\":\"llama-3.3-70b-versatile\","
+        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}").statusCode()).isEqualTo(200);
+    assertThat(mistral.received().getLast().body().path("stream_options").path("include_usage").asBoolean()).isTrue();
+  }
+
+  @Test
   void modelsListShowsEachProvidersKnownModelsWithCapabilitiesThroughTheOfficialClient() throws Exception {
     MockUpstream up = upstream();
     int port = gateway("""
