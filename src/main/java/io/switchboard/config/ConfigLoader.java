@@ -63,6 +63,7 @@ public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
+  private static final Pattern OPTION_VALUE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
 
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility",
@@ -343,23 +344,39 @@ public final class ConfigLoader {
         allowed.addAll(kind.optionKeys());
       }
       r.onlyKeys(node, path, allowed);
+      if (type == ProviderType.OPENAI_COMPATIBLE) {
+        // The per-account fields belong to the presets that have them.
+        for (String option : Presets.optionNames()) {
+          if (node.has(option) && (preset == null || !preset.options().containsKey(option))) {
+            r.problem(path + "." + option, "is not read by provider " + typeName + (preset == null
+                ? " (it belongs to a preset: " + presetsWith(option) + ")" : ""));
+          }
+        }
+      }
       String envPrefix = preset != null ? preset.envPrefix() : type == null ? null : type.envPrefix();
       ProviderEntry entry = new ProviderEntry(r, node, path, env);
       // As the providers' own SDKs do: <P>_API_KEY and <P>_BASE_URL stand in for absent fields.
-      Secret apiKey = entry.secret("api_key", envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY"));
+      List<String> keyEnv = preset != null ? preset.apiKeyEnv()
+          : envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY");
+      Secret apiKey = entry.secret("api_key", keyEnv);
       boolean keyRequired = preset != null ? preset.keyRequired() : type != null && type.needsApiKey();
       if (keyRequired && apiKey == null) {
         r.problem(path + ".api_key", "is required for provider " + typeName
-            + (envPrefix == null ? "" : " (or set " + envPrefix + "_API_KEY)"));
+            + (keyEnv.isEmpty() ? "" : " (or set " + String.join(" or ", keyEnv) + ")"));
       }
       String baseUrl = baseUrl(node, path);
-      if (baseUrl == null && !node.has("base_url") && envPrefix != null
+      // A blank base_url counts as absent; an unusable one was reported and gets no stand-in.
+      boolean baseGiven = node.hasNonNull("base_url") && !node.get("base_url").asText().isBlank();
+      if (baseUrl == null && !baseGiven && envPrefix != null
           && !env.getOrDefault(envPrefix + "_BASE_URL", "").isBlank()) {
         baseUrl = checkUrl(env.get(envPrefix + "_BASE_URL"), path + ".base_url (from " + envPrefix + "_BASE_URL)");
       }
-      if (baseUrl == null && !node.has("base_url")) {
-        baseUrl = preset != null ? preset.baseUrl() : type == null ? null : type.defaultBaseUrl();
-        if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE) {
+      if (baseUrl == null && !baseGiven) {
+        baseUrl = preset != null ? presetBaseUrl(preset, entry, typeName, path)
+            : type == null ? null : type.defaultBaseUrl();
+        boolean reported = r.problems().stream().anyMatch(p -> p.startsWith(path + ".base_url:"));
+        if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE && !reported
+            && (preset == null || preset.baseUrl() == null)) {
           r.problem(path + ".base_url", "is required for provider " + typeName
               + (envPrefix == null ? "" : " (or set " + envPrefix + "_BASE_URL)"));
         }
@@ -375,6 +392,61 @@ public final class ConfigLoader {
       }
       return new Provider(key, type, apiKey == null ? new Secret("") : apiKey, baseUrl, headers, timeout, models,
           connectTimeout, streamIdle, preset, options);
+    }
+
+    /**
+     * A preset's API root with its {@code {option}} placeholders filled from the entry's fields or their
+     * variables; null (after naming each missing field) when one has no value.
+     */
+    String presetBaseUrl(Preset preset, ProviderEntry entry, String typeName, String path) {
+      if (preset.baseUrl() == null) {
+        return null;
+      }
+      Matcher m = Presets.PLACEHOLDER.matcher(preset.baseUrl());
+      StringBuilder out = new StringBuilder();
+      boolean complete = true;
+      while (m.find()) {
+        String option = m.group(1);
+        List<String> envNames = preset.options().get(option);
+        String value = entry.setting(option, envNames);
+        String part = value == null ? null : optionValue(value);
+        if (value == null) {
+          r.problem(path + "." + option, "is required for provider " + typeName + " (or set "
+              + String.join(" or ", envNames) + ", or give base_url)");
+          complete = false;
+        } else if (part == null) {
+          r.problem(path + "." + option, "\"" + value + "\" is not a valid " + option
+              + " (expected: letters, digits, '.', '_', '-')");
+          complete = false;
+        } else {
+          m.appendReplacement(out, Matcher.quoteReplacement(part));
+        }
+      }
+      if (!complete) {
+        return null;
+      }
+      m.appendTail(out);
+      return checkUrl(out.toString(), path + ".base_url");
+    }
+
+    /**
+     * A per-account part of a URL (an account id, a workspace host) or null: never a path, port, user or
+     * query, so no value can move the request to another host or path. A workspace given as a URL is accepted.
+     */
+    static String optionValue(String raw) {
+      String value = raw.strip();
+      if (value.startsWith("https://")) {
+        value = value.substring("https://".length());
+      }
+      while (value.endsWith("/")) {
+        value = value.substring(0, value.length() - 1);
+      }
+      return OPTION_VALUE.matcher(value).matches() && !value.contains("..") ? value : null;
+    }
+
+    static String presetsWith(String option) {
+      return String.join(", ", Presets.all().stream().filter(p -> p.options().containsKey(option))
+          .map(Preset::name).toList());
     }
 
     String baseUrl(JsonNode node, String path) {
@@ -413,8 +485,10 @@ public final class ConfigLoader {
         ProviderRegistry.kind(type).flatMap(k -> k.fromEnvironment().apply(env)).ifPresent(entries::add);
       }
       for (Preset preset : Presets.all()) {
-        String key = env.get(preset.envPrefix() + "_API_KEY");
-        if (key != null && !key.isBlank()) {
+        // A preset needing a key comes from its key; a local server, from its address.
+        // Only <P>_API_KEY: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not add a provider.
+        String value = env.get(preset.envPrefix() + (preset.keyRequired() ? "_API_KEY" : "_BASE_URL"));
+        if (value != null && !value.isBlank()) {
           entries.add(YAML.createObjectNode().put("key", preset.name()).put("provider", preset.name()));
         }
       }

@@ -28,13 +28,32 @@ final class LiteLlmConfig {
   static final List<String> ROOT_KEYS = List.of(
       "model_list", "router_settings", "litellm_settings", "general_settings", "environment_variables");
 
-  /** LiteLLM provider prefixes this version serves, in the order named in messages. */
-  private static final List<String> PREFIXES = List.of("openai", "anthropic", "hosted_vllm", "openai_like",
-      "custom_openai");
-  private static final Set<String> OPENAI_COMPATIBLE = Set.of("hosted_vllm", "openai_like", "custom_openai");
+  /**
+   * LiteLLM provider prefixes of the kinds this build names natively, with the provider type each becomes.
+   * Every preset's name and aliases (groq, together_ai, hosted_vllm, azure_ai, ...) are prefixes too.
+   */
+  private static final Map<String, String> NATIVE_PREFIXES = orderedMap(
+      "openai", "openai", "anthropic", "anthropic", "gemini", "gemini", "vertex_ai", "vertex-ai",
+      "bedrock", "bedrock", "cohere", "cohere", "cohere_chat", "cohere", "azure", "azure",
+      "openai_like", "openai-compatible", "custom_openai", "openai-compatible");
+  /** Servers at an address the deployment must give. */
+  private static final Set<String> OPENAI_COMPATIBLE = Set.of("openai_like", "custom_openai");
+  /** Deployments that read their key from a variable of LiteLLM's naming, written out as ${VAR}. */
+  private static final Set<String> KEY_FROM_VARIABLE = Set.of("openai", "anthropic");
+  /**
+   * LiteLLM params of the native kinds, as their providers entries name them (Vertex AI's project and region,
+   * AWS credentials, Azure's API version).
+   */
+  private static final Map<String, Map<String, String>> NATIVE_PARAMS = Map.of(
+      "vertex-ai", orderedMap("vertex_project", "project", "vertex_location", "region",
+          "vertex_credentials", "credentials"),
+      "bedrock", orderedMap("aws_region_name", "region", "aws_access_key_id", "aws_access_key_id",
+          "aws_secret_access_key", "aws_secret_access_key", "aws_session_token", "aws_session_token"),
+      "azure", orderedMap("api_version", "api_version"));
   private static final Set<String> DEPLOYMENT_KEYS = Set.of("model_name", "litellm_params", "model_info");
-  private static final Set<String> PARAMS_HANDLED = Set.of("model", "custom_llm_provider", "api_key", "api_base",
-      "base_url", "timeout", "stream_timeout", "rpm", "tpm", "weight", "extra_headers", "max_retries");
+  private static final Set<String> PARAMS_HANDLED = union(Set.of("model", "custom_llm_provider", "api_key",
+      "api_base", "base_url", "timeout", "stream_timeout", "rpm", "tpm", "weight", "extra_headers", "max_retries"),
+      NATIVE_PARAMS.values().stream().flatMap(m -> m.keySet().stream()).collect(java.util.stream.Collectors.toSet()));
   private static final Set<String> LOADBALANCE_STRATEGIES = Set.of(
       "simple-shuffle", "usage-based-routing", "usage-based-routing-v2");
   /** LiteLLM strategies with a native mode of the same behaviour. */
@@ -55,6 +74,34 @@ final class LiteLlmConfig {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private LiteLlmConfig() {}
+
+  private static Map<String, String> orderedMap(String... pairs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put(pairs[i], pairs[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> out = new HashSet<>(a);
+    out.addAll(b);
+    return Set.copyOf(out);
+  }
+
+  /** The provider type or preset a LiteLLM prefix becomes, or null when this build has none. */
+  static String providerFor(String prefix) {
+    String nativeType = NATIVE_PREFIXES.get(prefix);
+    if (nativeType != null) {
+      return nativeType;
+    }
+    return Presets.find(prefix).map(Preset::name).orElse(null);
+  }
+
+  static String expectedPrefixes() {
+    return String.join(", ", NATIVE_PREFIXES.keySet()) + ", or an OpenAI-compatible preset: "
+        + String.join(", ", Presets.all().stream().map(Preset::name).toList());
+  }
 
   static boolean isLiteLlm(ObjectNode root) {
     return ROOT_KEYS.stream().anyMatch(root::has);
@@ -236,24 +283,27 @@ final class LiteLlmConfig {
         return;
       }
       prefix = prefix.toLowerCase(Locale.ROOT);
-      if (!PREFIXES.contains(prefix)) {
+      String type = providerFor(prefix);
+      if (type == null) {
         String shown = customProvider != null ? customProvider : model;
-        String hint = prefix.startsWith("ollama") ? "; an Ollama server is reachable as openai/<model> with "
-            + "api_base http://<host>:11434/v1" : "";
         problem(prefixPath, "\"" + shown + "\" uses provider \"" + prefix + "\", which this version does not "
-            + "support (expected: " + String.join(", ", PREFIXES) + ")" + hint);
+            + "support (expected: " + expectedPrefixes() + ")");
         return;
+      }
+      if (prefix.equals("bedrock") && modelId.startsWith("converse/")) {
+        modelId = modelId.substring("converse/".length());  // LiteLLM's route to the Converse API, ours anyway
       }
       if (modelId.isBlank()) {
         problem(paramsPath + ".model", "\"" + model + "\" names no model after the provider prefix");
         return;
       }
-      String type = OPENAI_COMPATIBLE.contains(prefix) ? ProviderType.OPENAI_COMPATIBLE.configName() : prefix;
+      Preset preset = Presets.find(type).orElse(null);
+      boolean needsBase = OPENAI_COMPATIBLE.contains(prefix) || preset != null && preset.baseUrl() == null;
       String baseField = params.has("api_base") ? "api_base" : "base_url";
       if (params.has("api_base") && params.has("base_url")) {
         problem(paramsPath, "give api_base or base_url, not both");
       }
-      if (OPENAI_COMPATIBLE.contains(prefix) && !params.hasNonNull(baseField)) {
+      if (needsBase && !params.hasNonNull(baseField)) {
         problem(paramsPath + ".api_base", "is required for \"" + model + "\" (an OpenAI-compatible server)");
       }
 
@@ -299,11 +349,25 @@ final class LiteLlmConfig {
       origins.put(providerPath + ".provider", paramsPath + ".model");
       if (params.hasNonNull("api_key")) {
         provider.set("api_key", params.get("api_key"));
-      } else if (!OPENAI_COMPATIBLE.contains(prefix)) {
+      } else if (KEY_FROM_VARIABLE.contains(prefix)) {
         // LiteLLM reads the provider's usual variable when a deployment names no key.
         provider.put("api_key", "${" + prefix.toUpperCase(Locale.ROOT) + "_API_KEY}");
       }
+      // Other kinds and presets: the loader reads <P>_API_KEY itself, and names it when missing.
+      Map<String, String> own = NATIVE_PARAMS.getOrDefault(type, Map.of());
+      for (String param : NATIVE_PARAMS.values().stream().flatMap(m -> m.keySet().stream()).toList()) {
+        if (own.containsKey(param)) {
+          copy(params, param, provider, own.get(param), paramsPath, providerPath);
+        } else if (params.has(param)) {
+          warn(paramsPath + "." + param, "is not supported yet; ignored");
+        }
+      }
       copy(params, baseField, provider, "base_url", paramsPath, providerPath);
+      if (preset != null && preset.name().equals("ollama") && provider.path("base_url").isTextual()
+          && !provider.path("base_url").asText().replaceAll("/+$", "").endsWith("/v1")) {
+        // LiteLLM's ollama api_base is the server's root; its OpenAI-compatible API is under /v1.
+        provider.put("base_url", provider.path("base_url").asText().replaceAll("/+$", "") + "/v1");
+      }
       copy(params, "extra_headers", provider, "headers", paramsPath, providerPath);
       copy(params, "timeout", provider, "timeout", paramsPath, providerPath);
 
@@ -321,7 +385,8 @@ final class LiteLlmConfig {
       if (maxRetries != null) {
         target.putObject("retry").put("attempts", maxRetries + 1);
       }
-      Deployment d = new Deployment(path, modelName, key, ProviderType.parse(type).orElseThrow(), modelId,
+      Deployment d = new Deployment(path, modelName, key,
+          ProviderType.parse(type).orElse(ProviderType.OPENAI_COMPATIBLE), modelId,
           wildcard, target, maxRetries != null);
       deployments.add(d);
       if (!wildcard) {

@@ -3,6 +3,7 @@ package io.switchboard.provider;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.Presets;
 import io.switchboard.config.ProviderEntry;
 import io.switchboard.config.ProviderOptions;
 import io.switchboard.config.ProviderType;
@@ -50,9 +51,9 @@ public final class ProviderRegistry {
 
   private static final Map<ProviderType, Kind> KINDS = index(List.of(
       new Kind(ProviderType.OPENAI, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.OPENAI),
-          (c, g, v, h) -> new OpenAiProvider(c, v, h)),
-      new Kind(ProviderType.OPENAI_COMPATIBLE, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
-          (c, g, v, h) -> new OpenAiProvider(c, v, h)),
+          (c, g, v, h) -> new OpenAiProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.OPENAI_COMPATIBLE, Presets.optionNames(), e -> ProviderOptions.NONE,
+          env -> Optional.empty(), (c, g, v, h) -> new OpenAiProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.ANTHROPIC, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.ANTHROPIC),
           (c, g, v, h) -> new AnthropicProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.COHERE, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.COHERE),

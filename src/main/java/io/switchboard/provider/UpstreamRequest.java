@@ -12,7 +12,16 @@ import java.time.Duration;
  * or what is left of the request's deadline); {@code cancellation} stops the attempt when the client leaves.
  */
 public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
-    Duration timeout, Cancellation cancellation) {
+    Duration timeout, Cancellation cancellation, boolean usageInjected) {
+
+  /**
+   * {@code usageInjected}: the gateway, not the client, asked for {@code stream_options.include_usage} (plugins
+   * count tokens), so a provider that cannot take {@code stream_options} may drop it without a word.
+   */
+  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
+      Duration timeout, Cancellation cancellation) {
+    this(body, originalBytes, model, stream, requestId, timeout, cancellation, false);
+  }
 
   /** With the provider's own per-attempt timeout, never cancelled. */
   public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId) {
@@ -25,9 +34,15 @@ public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String mode
     this(body, originalBytes, model, stream, requestId, null, cancellation);
   }
 
+  /** With the provider's own per-attempt timeout; {@code usageInjected} as in the canonical constructor. */
+  public UpstreamRequest(ObjectNode body, Buffer originalBytes, String model, boolean stream, String requestId,
+      Cancellation cancellation, boolean usageInjected) {
+    this(body, originalBytes, model, stream, requestId, null, cancellation, usageInjected);
+  }
+
   /** The same request with this attempt's timeout (null: the provider's). */
   public UpstreamRequest withTimeout(Duration timeout) {
-    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout, cancellation);
+    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout, cancellation, usageInjected);
   }
 
   /** The bytes to forward to an OpenAI-compatible upstream: the original ones unless the model changes. */

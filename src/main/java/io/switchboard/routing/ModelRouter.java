@@ -3,6 +3,7 @@ package io.switchboard.routing;
 import io.switchboard.api.ApiException;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.GatewayConfig.Target;
+import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.Provider;
 import java.util.ArrayList;
@@ -123,21 +124,38 @@ public final class ModelRouter {
     return out;
   }
 
-  /** Model ids to list in {@code /v1/models}, each with the provider key that owns it. */
-  public Map<String, String> listedModels(Map<String, List<String>> catalog) {
-    Map<String, String> out = new LinkedHashMap<>();
+  /**
+   * A model {@code /v1/models} lists: its id, the provider key that owns it ({@code alias} for an alias), and
+   * what is known of it (null when no provider describes it).
+   */
+  public record ListedModel(String id, String ownedBy, ModelInfo info) {}
+
+  /**
+   * What {@code /v1/models} lists, once each: every provider's known models it serves, then the models its
+   * config and targets name (described when the provider knows them), then the aliases (described as the
+   * model they lead to).
+   */
+  public List<ListedModel> listedModels() {
+    Map<String, ListedModel> out = new LinkedHashMap<>();
     for (Target t : targets) {
       Provider p = providers.get(t.virtualKey());
-      for (String m : catalog.getOrDefault(p.type().configName(), List.of())) {
-        out.putIfAbsent(m, p.key());
+      Map<String, ModelInfo> known = new LinkedHashMap<>();
+      p.knownModels().forEach(m -> known.putIfAbsent(m.id(), m));
+      for (ModelInfo m : known.values()) {
+        if (p.serves(m.id()) || t.models().contains(m.id())) {
+          out.putIfAbsent(m.id(), new ListedModel(m.id(), p.key(), m));
+        }
       }
-      p.config().models().stream().filter(m -> !m.equals("*")).forEach(m -> out.putIfAbsent(m, p.key()));
-      t.models().stream().filter(m -> !m.equals("*")).forEach(m -> out.putIfAbsent(m, p.key()));
-      t.modelMap().keySet().forEach(m -> out.putIfAbsent(m, p.key()));
+      p.config().models().stream().filter(m -> !m.equals("*"))
+          .forEach(m -> out.putIfAbsent(m, new ListedModel(m, p.key(), known.get(m))));
+      t.models().stream().filter(m -> !m.equals("*"))
+          .forEach(m -> out.putIfAbsent(m, new ListedModel(m, p.key(), known.get(m))));
+      t.modelMap().forEach((m, upstream) -> out.putIfAbsent(m, new ListedModel(m, p.key(), known.get(upstream))));
     }
     for (String alias : aliases.keySet()) {
-      out.putIfAbsent(alias, "alias");
+      ListedModel target = out.get(resolveAlias(alias));
+      out.putIfAbsent(alias, new ListedModel(alias, "alias", target == null ? null : target.info()));
     }
-    return out;
+    return List.copyOf(out.values());
   }
 }

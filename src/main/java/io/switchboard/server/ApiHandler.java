@@ -12,12 +12,14 @@ import io.switchboard.plugin.Finish;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.PluginChain;
 import io.switchboard.provider.Cancellation;
+import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.UpstreamException;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.Candidate;
+import io.switchboard.routing.ModelRouter;
 import io.switchboard.routing.RequestFacts;
 import io.switchboard.routing.RoutingContext;
 import io.switchboard.routing.RequestExecutor;
@@ -40,6 +42,7 @@ import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -239,7 +242,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     }
     Buffer bytes = tracker == null || !askUsage && !gateway.plugins().rewritesRequests() ? originalBytes : null;
     Future<Outcome> outcome = gateway.executor().execute(exchange.operation(), plan, routedModel,
-        c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation),
+        c -> new UpstreamRequest(body, bytes, c.upstreamModel(), stream, requestId, cancellation, askUsage),
         cancellation::isCancelled, requestId);
     if (tracker != null) {
       outcome = outcome.map(o -> {
@@ -470,8 +473,27 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private static ObjectNode modelList(Gateway gateway) {
     ObjectNode list = Json.object().put("object", "list");
     ArrayNode data = list.putArray("data");
-    for (Map.Entry<String, String> e : gateway.router().listedModels(ModelCatalog.KNOWN).entrySet()) {
-      data.addObject().put("id", e.getKey()).put("object", "model").put("created", 0).put("owned_by", e.getValue());
+    for (ModelRouter.ListedModel m : gateway.router().listedModels()) {
+      ObjectNode entry = data.addObject().put("id", m.id()).put("object", "model").put("created", 0)
+          .put("owned_by", m.ownedBy());
+      if (m.info() == null) {
+        // Not described by its provider: shape kept, nothing claimed.
+        entry.putNull("context_window");
+        entry.putNull("capabilities");
+        continue;
+      }
+      if (m.info().contextWindow() > 0) {
+        entry.put("context_window", m.info().contextWindow());
+      } else {
+        entry.putNull("context_window");
+      }
+      Set<ModelInfo.Capability> caps = m.info().capabilities();
+      entry.putObject("capabilities")
+          .put("chat", caps.contains(ModelInfo.Capability.CHAT))
+          .put("streaming", caps.contains(ModelInfo.Capability.STREAMING))
+          .put("tools", caps.contains(ModelInfo.Capability.TOOLS))
+          .put("vision", caps.contains(ModelInfo.Capability.VISION))
+          .put("embeddings", caps.contains(ModelInfo.Capability.EMBEDDINGS));
     }
     return list;
   }

@@ -174,7 +174,7 @@ class LiteLlmConfigTest {
               model: anthropic/claude-3-5-sonnet-20241022
           - model_name: titan
             litellm_params:
-              model: bedrock/foo
+              model: acme/foo
           - model_name: mystery
             litellm_params:
               model: some-local-model
@@ -185,8 +185,8 @@ class LiteLlmConfigTest {
     assertThatThrownBy(() -> ConfigLoader.parse(text, ENV))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "model_list[1].model_name: is required",
-            "model_list[2].litellm_params.model: \"bedrock/foo\" uses provider \"bedrock\", which this version "
-                + "does not support (expected: openai, anthropic, hosted_vllm, openai_like, custom_openai)",
+            "model_list[2].litellm_params.model: \"acme/foo\" uses provider \"acme\", which this version "
+                + "does not support (expected: " + LiteLlmConfig.expectedPrefixes() + ")",
             "model_list[3].litellm_params.model: \"some-local-model\" names no provider (expected: a provider "
                 + "prefix, as in openai/some-local-model or anthropic/some-local-model)",
             "router_settings.fallbacks[0].gpt-4o: \"nowhere\" (a fallback) names no model_name in model_list",
@@ -221,6 +221,118 @@ class LiteLlmConfigTest {
             "model_list[1].litellm_params.api_base: is required for \"hosted_vllm/x\" (an OpenAI-compatible "
                 + "server)",
             "model_list[2].litellm_params.max_retries: 12 is out of range (expected: 0 to 9)"));
+  }
+
+  // ---- provider prefixes: presets and the native kinds ----
+
+  @Test
+  void presetPrefixesBecomeTheirPresetsWithTheKeyFromThePresetsVariable() {
+    GatewayConfig config = ConfigLoader.parse("""
+        model_list:
+          - model_name: fast
+            litellm_params: {model: groq/llama-3.3-70b-versatile}
+          - model_name: mixtral
+            litellm_params: {model: together_ai/mistralai/Mixtral-8x7B-Instruct-v0.1}
+          - model_name: fw
+            litellm_params: {model: fireworks_ai/accounts/fireworks/models/llama-v3p3-70b-instruct}
+          - model_name: nim
+            litellm_params: {model: nvidia_nim/meta/llama3-70b-instruct, api_key: nvapi-inline}
+          - model_name: hf
+            litellm_params: {model: huggingface/deepseek-ai/DeepSeek-R1}
+          - model_name: cf
+            litellm_params: {model: cloudflare/@cf/meta/llama-3.1-8b-instruct}
+          - model_name: studio
+            litellm_params: {model: lm_studio/qwen2.5-7b-instruct}
+          - model_name: foundry
+            litellm_params: {model: azure_ai/DeepSeek-R1}
+        """, Map.of("GROQ_API_KEY", "gsk-env", "TOGETHER_API_KEY", "tg-env", "FIREWORKS_API_KEY", "fw-env",
+        "HF_TOKEN", "hf-env", "CLOUDFLARE_API_TOKEN", "cf-env", "CLOUDFLARE_ACCOUNT_ID", "acct42",
+        "AZURE_AI_API_KEY", "az-env", "AZURE_AI_RESOURCE", "my-res"));
+    assertThat(config.providers()).extracting(p -> p.preset().name(), p -> p.apiKey().value(), Provider::baseUrl,
+        Provider::models).containsExactly(
+        tuple("groq", "gsk-env", "https://api.groq.com/openai/v1", List.of("llama-3.3-70b-versatile")),
+        tuple("together", "tg-env", "https://api.together.xyz/v1", List.of("mistralai/Mixtral-8x7B-Instruct-v0.1")),
+        tuple("fireworks", "fw-env", "https://api.fireworks.ai/inference/v1",
+            List.of("accounts/fireworks/models/llama-v3p3-70b-instruct")),
+        tuple("nvidia-nim", "nvapi-inline", "https://integrate.api.nvidia.com/v1", List.of("meta/llama3-70b-instruct")),
+        tuple("hugging-face", "hf-env", "https://router.huggingface.co/v1", List.of("deepseek-ai/DeepSeek-R1")),
+        tuple("cloudflare", "cf-env", "https://api.cloudflare.com/client/v4/accounts/acct42/ai/v1",
+            List.of("@cf/meta/llama-3.1-8b-instruct")),
+        tuple("lm-studio", "", "http://localhost:1234/v1", List.of("qwen2.5-7b-instruct")),
+        tuple("azure-foundry", "az-env", "https://my-res.services.ai.azure.com/openai/v1", List.of("DeepSeek-R1")));
+    assertThat(config.targets().getFirst().modelMap()).containsEntry("fast", "llama-3.3-70b-versatile");
+  }
+
+  @Test
+  void ollamaAndOllamaChatReachTheOllamaPresetUnderV1() {
+    GatewayConfig config = ConfigLoader.parse("""
+        model_list:
+          - model_name: llama
+            litellm_params: {model: ollama/llama3.2, api_base: "http://gpu-box:11434"}
+          - model_name: llama-chat
+            litellm_params: {model: ollama_chat/llama3.2}
+        """, Map.of());
+    assertThat(config.providers()).extracting(p -> p.preset().name(), Provider::baseUrl).containsExactly(
+        tuple("ollama", "http://gpu-box:11434/v1"), tuple("ollama", "http://localhost:11434/v1"));
+  }
+
+  @Test
+  void aPresetWithoutItsKeyIsNamedWithItsVariable() {
+    assertThat(problems("""
+        model_list:
+          - model_name: fast
+            litellm_params: {model: groq/llama-3.3-70b-versatile}
+        """)).containsExactly("model_list[0].litellm_params.api_key: is required for provider groq "
+        + "(or set GROQ_API_KEY)");
+  }
+
+  @Test
+  void nativePrefixesBecomeTheirKindsWithTheirParamsRenamed() {
+    ObjectNode out = translate("""
+        model_list:
+          - model_name: flash
+            litellm_params: {model: gemini/gemini-2.0-flash, api_key: os.environ/GEMINI_KEY}
+          - model_name: vertex-flash
+            litellm_params:
+              model: vertex_ai/gemini-2.0-flash
+              vertex_project: my-project
+              vertex_location: europe-west4
+              vertex_credentials: os.environ/VERTEX_SA
+          - model_name: claude-bedrock
+            litellm_params:
+              model: bedrock/converse/anthropic.claude-3-5-sonnet-20240620-v1:0
+              aws_region_name: us-east-1
+              aws_access_key_id: os.environ/AWS_ACCESS_KEY_ID
+              aws_secret_access_key: os.environ/AWS_SECRET_ACCESS_KEY
+              aws_session_token: os.environ/AWS_SESSION_TOKEN
+          - model_name: titan
+            litellm_params: {model: bedrock/amazon.titan-embed-text-v2:0}
+          - model_name: command
+            litellm_params: {model: cohere_chat/command-r-plus}
+          - model_name: embed
+            litellm_params: {model: cohere/embed-english-v3.0}
+          - model_name: gpt-azure
+            litellm_params:
+              model: azure/my-gpt4o-deployment
+              api_base: https://my-resource.openai.azure.com
+              api_version: "2024-10-21"
+        """);
+    List<String> entries = new ArrayList<>();
+    out.get("providers").forEach(p -> entries.add(p.toString()));
+    assertThat(entries).containsExactly(
+        "{\"key\":\"flash\",\"provider\":\"gemini\",\"api_key\":\"${GEMINI_KEY}\","
+            + "\"models\":[\"gemini-2.0-flash\"]}",
+        "{\"key\":\"vertex-flash\",\"provider\":\"vertex-ai\",\"project\":\"my-project\","
+            + "\"region\":\"europe-west4\",\"credentials\":\"${VERTEX_SA}\",\"models\":[\"gemini-2.0-flash\"]}",
+        "{\"key\":\"claude-bedrock\",\"provider\":\"bedrock\",\"region\":\"us-east-1\","
+            + "\"aws_access_key_id\":\"${AWS_ACCESS_KEY_ID}\",\"aws_secret_access_key\":\"${AWS_SECRET_ACCESS_KEY}\","
+            + "\"aws_session_token\":\"${AWS_SESSION_TOKEN}\","
+            + "\"models\":[\"anthropic.claude-3-5-sonnet-20240620-v1:0\"]}",
+        "{\"key\":\"titan\",\"provider\":\"bedrock\",\"models\":[\"amazon.titan-embed-text-v2:0\"]}",
+        "{\"key\":\"command\",\"provider\":\"cohere\",\"models\":[\"command-r-plus\"]}",
+        "{\"key\":\"embed\",\"provider\":\"cohere\",\"models\":[\"embed-english-v3.0\"]}",
+        "{\"key\":\"gpt-azure\",\"provider\":\"azure\",\"api_version\":\"2024-10-21\","
+            + "\"base_url\":\"https://my-resource.openai.azure.com\",\"models\":[\"my-gpt4o-deployment\"]}");
   }
 
   @Test

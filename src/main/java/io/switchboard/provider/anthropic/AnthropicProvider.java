@@ -7,6 +7,7 @@ import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.HttpUpstream;
+import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
@@ -33,6 +34,14 @@ import org.slf4j.LoggerFactory;
 public final class AnthropicProvider implements ChatProvider {
   static final String API_VERSION = "2023-06-01";
   private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
+  /** Current models for {@code /v1/models}; every Claude model reads images except 3.5 Haiku. */
+  private static final List<ModelInfo> MODELS = List.of(
+      ModelInfo.chat("claude-sonnet-4-5", 200_000, true),
+      ModelInfo.chat("claude-opus-4-1", 200_000, true),
+      ModelInfo.chat("claude-haiku-4-5", 200_000, true),
+      ModelInfo.chat("claude-3-7-sonnet-latest", 200_000, true),
+      ModelInfo.chat("claude-3-5-sonnet-20241022", 200_000, true),
+      ModelInfo.chat("claude-3-5-haiku-latest", 200_000, false));
 
   private final GatewayConfig.Provider config;
   private final UnsupportedParamPolicy policy;
@@ -48,6 +57,11 @@ public final class AnthropicProvider implements ChatProvider {
   @Override
   public GatewayConfig.Provider config() {
     return config;
+  }
+
+  @Override
+  public List<ModelInfo> knownModels() {
+    return MODELS;
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.CompletionProvider;
 import io.switchboard.provider.EmbeddingProvider;
+import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.UpstreamStream;
@@ -23,6 +24,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The built-in provider that answers in OpenAI format without a network: for the default config,
@@ -31,6 +33,9 @@ import java.util.List;
  */
 public final class MockProvider implements ChatProvider, CompletionProvider, EmbeddingProvider {
   private static final int DEFAULT_DIMENSIONS = 16;
+  private static final List<ModelInfo> MODELS = List.of(
+      new ModelInfo("mock-gpt", 0, Set.of(ModelInfo.Capability.CHAT, ModelInfo.Capability.STREAMING)),
+      ModelInfo.embedding("mock-embedding", 0));
 
   private final GatewayConfig.Provider config;
   private final Vertx vertx;
@@ -43,6 +48,11 @@ public final class MockProvider implements ChatProvider, CompletionProvider, Emb
   @Override
   public GatewayConfig.Provider config() {
     return config;
+  }
+
+  @Override
+  public List<ModelInfo> knownModels() {
+    return MODELS;
   }
 
   @Override
