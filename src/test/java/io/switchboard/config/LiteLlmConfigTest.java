@@ -251,7 +251,7 @@ class LiteLlmConfigTest {
     assertThat(config.providers()).extracting(p -> p.preset().name(), p -> p.apiKey().value(), Provider::baseUrl,
         Provider::models).containsExactly(
         tuple("groq", "gsk-env", "https://api.groq.com/openai/v1", List.of("llama-3.3-70b-versatile")),
-        tuple("together", "tg-env", "https://api.together.xyz/v1", List.of("mistralai/Mixtral-8x7B-Instruct-v0.1")),
+        tuple("together", "tg-env", "https://api.together.ai/v1", List.of("mistralai/Mixtral-8x7B-Instruct-v0.1")),
         tuple("fireworks", "fw-env", "https://api.fireworks.ai/inference/v1",
             List.of("accounts/fireworks/models/llama-v3p3-70b-instruct")),
         tuple("nvidia-nim", "nvapi-inline", "https://integrate.api.nvidia.com/v1", List.of("meta/llama3-70b-instruct")),

@@ -46,7 +46,7 @@ class PresetTableTest {
   static final List<Row> ROWS = List.of(
       new Row("mistral", List.of(), "https://api.mistral.ai/v1", Auth.BEARER, "MISTRAL_API_KEY"),
       new Row("groq", List.of(), "https://api.groq.com/openai/v1", Auth.BEARER, "GROQ_API_KEY"),
-      new Row("together", List.of("together_ai"), "https://api.together.xyz/v1", Auth.BEARER, "TOGETHER_API_KEY"),
+      new Row("together", List.of("together_ai"), "https://api.together.ai/v1", Auth.BEARER, "TOGETHER_API_KEY"),
       new Row("fireworks", List.of("fireworks_ai"), "https://api.fireworks.ai/inference/v1", Auth.BEARER,
           "FIREWORKS_API_KEY"),
       new Row("deepseek", List.of(), "https://api.deepseek.com", Auth.BEARER, "DEEPSEEK_API_KEY"),
@@ -90,7 +90,7 @@ class PresetTableTest {
       new Row("vllm", List.of("hosted_vllm"), VLLM, Auth.BEARER, "VLLM_API_KEY"),
       new Row("lm-studio", List.of("lm_studio"), "http://localhost:1234/v1", Auth.BEARER, "LM_STUDIO_API_KEY"),
       new Row("llamacpp", List.of("llama-cpp"), "http://localhost:8080/v1", Auth.BEARER, "LLAMACPP_API_KEY"),
-      new Row("llamafile", List.of(), "http://localhost:8080/v1", Auth.NONE, null),
+      new Row("llamafile", List.of(), "http://localhost:8080/v1", Auth.BEARER, "LLAMAFILE_API_KEY"),
       new Row("xinference", List.of(), "http://localhost:9997/v1", Auth.BEARER, "XINFERENCE_API_KEY"));
 
   static OpenAiMock mock;
