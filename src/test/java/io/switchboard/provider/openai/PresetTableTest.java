@@ -71,7 +71,6 @@ class PresetTableTest {
       new Row("azure-foundry", List.of("azure_ai"), "https://" + RESOURCE + ".services.ai.azure.com/openai/v1",
           Auth.API_KEY_HEADER, "AZURE_AI_API_KEY"),
       new Row("github-models", List.of("github"), "https://models.github.ai/inference", Auth.BEARER, "GITHUB_TOKEN"),
-      new Row("lambda", List.of(), "https://api.lambda.ai/v1", Auth.BEARER, "LAMBDA_API_KEY"),
       new Row("hyperbolic", List.of(), "https://api.hyperbolic.xyz/v1", Auth.BEARER, "HYPERBOLIC_API_KEY"),
       new Row("nebius", List.of(), "https://api.tokenfactory.nebius.com/v1", Auth.BEARER, "NEBIUS_API_KEY"),
       new Row("scaleway", List.of(), "https://api.scaleway.ai/v1", Auth.BEARER, "SCW_SECRET_KEY"),
