@@ -7,6 +7,8 @@ import io.switchboard.config.ProviderEntry;
 import io.switchboard.config.ProviderOptions;
 import io.switchboard.config.ProviderType;
 import io.switchboard.provider.anthropic.AnthropicProvider;
+import io.switchboard.provider.bedrock.BedrockOptions;
+import io.switchboard.provider.bedrock.BedrockProvider;
 import io.switchboard.provider.mock.MockProvider;
 import io.switchboard.provider.openai.OpenAiProvider;
 import io.vertx.core.Vertx;
@@ -49,6 +51,8 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new OpenAiProvider(c, v, h)),
       new Kind(ProviderType.ANTHROPIC, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.ANTHROPIC),
           (c, g, v, h) -> new AnthropicProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.BEDROCK, BedrockOptions.KEYS, BedrockOptions::read, BedrockOptions::fromEnvironment,
+          (c, g, v, h) -> new BedrockProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.MOCK, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
           (c, g, v, h) -> new MockProvider(c, v))));
 
