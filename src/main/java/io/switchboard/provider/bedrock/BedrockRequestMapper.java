@@ -93,7 +93,8 @@ public final class BedrockRequestMapper {
       out.set("toolConfig", toolConfig);
     }
     if (anthropic && !absent(chat.get("top_k"))) {
-      out.putObject("additionalModelRequestFields").put("top_k", integer(chat.get("top_k"), "top_k"));
+      integer(chat.get("top_k"), "top_k");
+      out.putObject("additionalModelRequestFields").set("top_k", chat.get("top_k"));
     }
     if (!absent(chat.get("stream"))) {
       bool(chat.get("stream"), "stream");
@@ -120,7 +121,7 @@ public final class BedrockRequestMapper {
         if (tokens < 1 || tokens > Integer.MAX_VALUE) {
           throw invalid(param, param + ": " + tokens + " (expected: >= 1)");
         }
-        config.put("maxTokens", tokens);
+        config.put("maxTokens", (int) tokens); // an Integer in the model
         break;
       }
     }
