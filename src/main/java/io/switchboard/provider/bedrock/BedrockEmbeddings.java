@@ -81,7 +81,8 @@ final class BedrockEmbeddings {
     body.put("inputText", text);
     JsonNode dimensions = request.get("dimensions");
     if (!absent(dimensions)) {
-      body.put("dimensions", integer(dimensions, "dimensions")); // v2: 256, 512 or 1024; Bedrock judges
+      integer(dimensions, "dimensions");
+      body.set("dimensions", dimensions); // v2: 256, 512 or 1024; Bedrock judges
     }
     return body;
   }
