@@ -84,7 +84,8 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
     BedrockEmbeddings.Family family = BedrockEmbeddings.family(request.model());
     if (family == null) {
       throw ApiException.invalidRequest("model", "model_not_supported", "model: \"" + request.model()
-          + "\" is not an embedding model bedrock is known to serve (expected: amazon.titan-embed-* or cohere.embed-*)");
+          + "\" is not an embedding model bedrock is known to serve"
+          + " (expected: amazon.titan-embed-* or cohere.embed-*)");
     }
     List<String> warnings = new ArrayList<>();
     BedrockEmbeddings.checkParams(body, family, new UnsupportedParams(policy, "bedrock", warnings));
@@ -115,7 +116,8 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
         vectors.add(titan.get("embedding"));
         tokens += titan.path("inputTextTokenCount").asLong(0);
       }
-      return complete(BedrockEmbeddings.toOpenAi(vectors, tokens, request.model(), base64), calls.getLast().result());
+      ObjectNode out = BedrockEmbeddings.toOpenAi(vectors, tokens, request.model(), base64);
+      return complete(out, calls.getLast().result());
     });
   }
 

@@ -173,7 +173,8 @@ public final class BedrockRequestMapper {
     object(tool, param);
     String type = text(tool.get("type"), param + ".type");
     if (!type.equals("function")) {
-      throw invalid(param + ".type", param + ".type: \"" + type + "\" is not supported by bedrock (expected: function)");
+      throw invalid(param + ".type",
+          param + ".type: \"" + type + "\" is not supported by bedrock (expected: function)");
     }
     JsonNode function = object(tool.get("function"), param + ".function");
     ObjectNode spec = Json.object();
