@@ -165,8 +165,8 @@ public final class HttpUpstream {
         response.body().onComplete(ar -> {
           Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
           Duration retryAfter = retryAfter(response.headers());
-          fail(new UpstreamException(UpstreamException.Kind.STATUS, status, codec.error(status, body),
-              retryAfter != null ? retryAfter : codec.retryAfter(body)));
+          fail(new UpstreamException(UpstreamException.Kind.STATUS, status,
+              codec.error(status, response.headers(), body), retryAfter != null ? retryAfter : codec.retryAfter(body)));
         });
         return;
       }
@@ -247,7 +247,10 @@ public final class HttpUpstream {
 
   static String upstreamRequestId(MultiMap headers) {
     String id = headers.get("x-request-id");
-    return id != null ? id : headers.get("request-id");
+    if (id == null) {
+      id = headers.get("request-id");
+    }
+    return id != null ? id : headers.get("x-amzn-requestid");
   }
 
   /** Retry-After as seconds or an HTTP date, or OpenAI's retry-after-ms; null when absent or unreadable. */

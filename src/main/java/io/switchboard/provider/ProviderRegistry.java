@@ -12,6 +12,8 @@ import io.switchboard.provider.azure.AzureOpenAiProvider;
 import io.switchboard.provider.azure.AzureOptions;
 import io.switchboard.provider.cohere.CohereProvider;
 import io.switchboard.provider.gemini.GeminiProvider;
+import io.switchboard.provider.bedrock.BedrockOptions;
+import io.switchboard.provider.bedrock.BedrockProvider;
 import io.switchboard.provider.mock.MockProvider;
 import io.switchboard.provider.openai.OpenAiProvider;
 import io.switchboard.provider.vertex.VertexOptions;
@@ -64,6 +66,8 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new GeminiProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.VERTEX, VertexOptions.KEYS, VertexOptions::read, VertexOptions::fromEnvironment,
           (c, g, v, h) -> new VertexProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.BEDROCK, BedrockOptions.KEYS, BedrockOptions::read, BedrockOptions::fromEnvironment,
+          (c, g, v, h) -> new BedrockProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.MOCK, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
           (c, g, v, h) -> new MockProvider(c, v))));
 

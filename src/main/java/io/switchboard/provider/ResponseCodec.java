@@ -2,6 +2,7 @@ package io.switchboard.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.stream.ChunkTransformer;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 
@@ -16,6 +17,11 @@ public interface ResponseCodec {
    */
   default Duration retryAfter(Buffer body) {
     return null;
+  }
+
+  /** As {@link #error(int, Buffer)}, for providers that name the error in a header (AWS's x-amzn-ErrorType). */
+  default ObjectNode error(int status, MultiMap headers, Buffer body) {
+    return error(status, body);
   }
 
   /** The OpenAI JSON for a 2xx body; throws (any RuntimeException) when the body is not a valid answer. */

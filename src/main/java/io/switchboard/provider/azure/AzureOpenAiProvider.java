@@ -9,6 +9,7 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.CompletionProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
+import io.switchboard.provider.ModelIds;
 import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UpstreamErrors;
@@ -90,7 +91,7 @@ public final class AzureOpenAiProvider implements ChatProvider, CompletionProvid
     if (options.v1()) {
       return "/openai/v1/" + operation;
     }
-    return "/openai/deployments/" + URLEncoder.encode(deployment, StandardCharsets.UTF_8).replace("+", "%20")
+    return "/openai/deployments/" + ModelIds.pathSegment(deployment)
         + "/" + operation + "?api-version=" + URLEncoder.encode(options.apiVersion(), StandardCharsets.UTF_8);
   }
 
