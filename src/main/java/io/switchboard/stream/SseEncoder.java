@@ -2,7 +2,10 @@ package io.switchboard.stream;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.api.Json;
 import io.vertx.core.buffer.Buffer;
+import java.util.List;
 
 /** Frames payloads as server-sent events, the way OpenAI clients expect them. */
 public final class SseEncoder {
@@ -16,6 +19,15 @@ public final class SseEncoder {
     StringBuilder out = new StringBuilder(json.length() + 8);
     appendData(out, json);
     return Buffer.buffer(out.append('\n').toString());
+  }
+
+  /** Each chunk as a {@code data:} event, in one buffer (empty for none). */
+  public static Buffer chunks(List<ObjectNode> chunks) {
+    Buffer out = Buffer.buffer();
+    for (ObjectNode chunk : chunks) {
+      out.appendBuffer(data(Json.string(chunk)));
+    }
+    return out;
   }
 
   /** {@code event: <name>\ndata: <json>\n\n}. */

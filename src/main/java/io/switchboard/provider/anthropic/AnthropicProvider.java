@@ -12,10 +12,6 @@ import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.SseDecoder;
-import io.switchboard.stream.SseEncoder;
-import io.switchboard.stream.SseEvent;
-import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -97,60 +93,7 @@ public final class AnthropicProvider implements ChatProvider {
 
     @Override
     public ChunkTransformer streamTransformer() {
-      return new StreamTransformer(new AnthropicStreamMapper(includeUsage));
-    }
-  }
-
-  /** SSE decode, map each Anthropic event to OpenAI chunks, SSE encode; ends with {@code [DONE]}. */
-  private static final class StreamTransformer implements ChunkTransformer {
-    private final AnthropicStreamMapper mapper;
-    private final SseDecoder decoder;
-    private final List<ObjectNode> pending = new ArrayList<>();
-    private boolean stopped;
-
-    StreamTransformer(AnthropicStreamMapper mapper) {
-      this.mapper = mapper;
-      this.decoder = new SseDecoder(this::onEvent);
-    }
-
-    private void onEvent(SseEvent event) {
-      if ("message_stop".equals(event.event())) {
-        stopped = true;
-      }
-      try {
-        pending.addAll(mapper.onEvent(event));
-      } catch (AnthropicStreamException e) {
-        throw new StreamFailure(e.openAiError(), e.status());
-      }
-    }
-
-    @Override
-    public Buffer onChunk(Buffer chunk) {
-      decoder.feed(chunk);
-      return drain();
-    }
-
-    @Override
-    public Buffer onEnd() {
-      decoder.end();
-      pending.addAll(mapper.onEnd());
-      if (!stopped) {
-        throw StreamFailure.of("The Anthropic stream ended before message_stop.", "api_error",
-            "upstream_stream_truncated");
-      }
-      return drain().appendBuffer(SseEncoder.done());
-    }
-
-    private Buffer drain() {
-      if (pending.isEmpty()) {
-        return Buffer.buffer();
-      }
-      Buffer out = Buffer.buffer();
-      for (ObjectNode chunk : pending) {
-        out.appendBuffer(SseEncoder.data(Json.string(chunk)));
-      }
-      pending.clear();
-      return out;
+      return AnthropicSseStream.of(includeUsage);
     }
   }
 }

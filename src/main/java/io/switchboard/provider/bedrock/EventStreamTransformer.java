@@ -103,13 +103,7 @@ final class EventStreamTransformer implements ChunkTransformer {
   }
 
   private Buffer drain() {
-    if (pending.isEmpty()) {
-      return Buffer.buffer();
-    }
-    Buffer out = Buffer.buffer();
-    for (ObjectNode chunk : pending) {
-      out.appendBuffer(SseEncoder.data(Json.string(chunk)));
-    }
+    Buffer out = SseEncoder.chunks(pending);
     pending.clear();
     return out;
   }

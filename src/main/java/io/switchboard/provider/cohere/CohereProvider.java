@@ -14,9 +14,7 @@ import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.SseDecoder;
-import io.switchboard.stream.SseEncoder;
-import io.switchboard.stream.SseEvent;
+import io.switchboard.stream.MappedSseStream;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -132,7 +130,7 @@ public final class CohereProvider implements ChatProvider, EmbeddingProvider {
 
     @Override
     public ChunkTransformer streamTransformer() {
-      return new StreamTransformer(new CohereStreamMapper(model, includeUsage));
+      return stream(new CohereStreamMapper(model, includeUsage));
     }
   }
 
@@ -158,43 +156,7 @@ public final class CohereProvider implements ChatProvider, EmbeddingProvider {
   }
 
   /** SSE decode, map each Cohere event to OpenAI chunks, SSE encode; ends with {@code [DONE]}. */
-  static final class StreamTransformer implements ChunkTransformer {
-    private final CohereStreamMapper mapper;
-    private final SseDecoder decoder;
-    private final List<ObjectNode> pending = new ArrayList<>();
-
-    StreamTransformer(CohereStreamMapper mapper) {
-      this.mapper = mapper;
-      this.decoder = new SseDecoder(this::onEvent);
-    }
-
-    private void onEvent(SseEvent event) {
-      pending.addAll(mapper.onEvent(event));
-    }
-
-    @Override
-    public Buffer onChunk(Buffer chunk) {
-      decoder.feed(chunk);
-      return drain();
-    }
-
-    @Override
-    public Buffer onEnd() {
-      decoder.end();
-      pending.addAll(mapper.onEnd());
-      return drain().appendBuffer(SseEncoder.done());
-    }
-
-    private Buffer drain() {
-      if (pending.isEmpty()) {
-        return Buffer.buffer();
-      }
-      Buffer out = Buffer.buffer();
-      for (ObjectNode chunk : pending) {
-        out.appendBuffer(SseEncoder.data(Json.string(chunk)));
-      }
-      pending.clear();
-      return out;
-    }
+  static MappedSseStream stream(CohereStreamMapper mapper) {
+    return new MappedSseStream(mapper::onEvent, mapper::onEnd);
   }
 }

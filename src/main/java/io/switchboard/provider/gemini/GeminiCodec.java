@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.SseDecoder;
-import io.switchboard.stream.SseEncoder;
+import io.switchboard.stream.MappedSseStream;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * How Gemini's generateContent answers become OpenAI answers, for AI Studio and Vertex AI alike:
@@ -39,40 +36,7 @@ public record GeminiCodec(String provider, String requestedModel, boolean includ
 
   @Override
   public ChunkTransformer streamTransformer() {
-    return new StreamTransformer(new GeminiStreamMapper(includeUsage, requestedModel, secret));
-  }
-
-  /** SSE decode, map each Gemini event to OpenAI chunks, SSE encode; ends with {@code [DONE]}. */
-  private static final class StreamTransformer implements ChunkTransformer {
-    private final GeminiStreamMapper mapper;
-    private final SseDecoder decoder;
-    private final List<ObjectNode> pending = new ArrayList<>();
-
-    StreamTransformer(GeminiStreamMapper mapper) {
-      this.mapper = mapper;
-      this.decoder = new SseDecoder(event -> pending.addAll(mapper.onEvent(event.data())));
-    }
-
-    @Override
-    public Buffer onChunk(Buffer chunk) {
-      decoder.feed(chunk);
-      return drain();
-    }
-
-    @Override
-    public Buffer onEnd() {
-      decoder.end();
-      pending.addAll(mapper.onEnd());
-      return drain().appendBuffer(SseEncoder.done());
-    }
-
-    private Buffer drain() {
-      Buffer out = Buffer.buffer();
-      for (ObjectNode chunk : pending) {
-        out.appendBuffer(SseEncoder.data(Json.string(chunk)));
-      }
-      pending.clear();
-      return out;
-    }
+    GeminiStreamMapper mapper = new GeminiStreamMapper(includeUsage, requestedModel, secret);
+    return new MappedSseStream(event -> mapper.onEvent(event.data()), mapper::onEnd);
   }
 }

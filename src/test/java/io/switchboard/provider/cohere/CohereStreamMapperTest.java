@@ -1,5 +1,6 @@
 package io.switchboard.provider.cohere;
 
+import io.switchboard.stream.MappedSseStream;
 import static io.switchboard.provider.cohere.CohereFixtures.VERCEL;
 import static io.switchboard.provider.cohere.CohereFixtures.assemble;
 import static io.switchboard.provider.cohere.CohereFixtures.chunks;
@@ -131,8 +132,8 @@ class CohereStreamMapperTest {
   @Test
   void transformerDecodesSseInAnyPiecesAndEndsWithDone() {
     Buffer wire = CohereFixtures.sse(VERCEL + "cohere-tool-call.chunks.txt");
-    CohereProvider.StreamTransformer transformer =
-        new CohereProvider.StreamTransformer(new CohereStreamMapper(MODEL, true));
+    MappedSseStream transformer =
+        CohereProvider.stream(new CohereStreamMapper(MODEL, true));
     Buffer out = Buffer.buffer();
     for (int i = 0; i < wire.length(); i += 7) {
       out.appendBuffer(transformer.onChunk(wire.getBuffer(i, Math.min(wire.length(), i + 7))));
@@ -160,8 +161,8 @@ class CohereStreamMapperTest {
     Buffer wire = CohereFixtures.sse(VERCEL + "cohere-text.chunks.txt");
     String text = wire.toString(StandardCharsets.UTF_8);
     Buffer cut = Buffer.buffer(text.substring(0, text.indexOf("event: message-end")));
-    CohereProvider.StreamTransformer transformer =
-        new CohereProvider.StreamTransformer(new CohereStreamMapper(MODEL, true));
+    MappedSseStream transformer =
+        CohereProvider.stream(new CohereStreamMapper(MODEL, true));
     transformer.onChunk(cut);
     assertThatThrownBy(transformer::onEnd).isInstanceOf(StreamFailure.class);
   }
