@@ -1,12 +1,13 @@
 package io.switchboard.provider.anthropic;
 
+import static io.switchboard.provider.RecordedTraffic.assertOpenAiAccepts;
 import static io.switchboard.provider.anthropic.AnthropicStreamMapperTest.json;
 import static io.switchboard.provider.anthropic.Fixtures.VERCEL;
-import static io.switchboard.provider.anthropic.Fixtures.assertOpenAiAccepts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.provider.RecordedTraffic;
 import java.time.Instant;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class AnthropicResponseMapperTest {
   }
 
   private static ObjectNode map(String fixture) {
-    ObjectNode out = AnthropicResponseMapper.toChatCompletion(Fixtures.json(VERCEL + fixture));
+    ObjectNode out = AnthropicResponseMapper.toChatCompletion(RecordedTraffic.json(VERCEL + fixture));
     assertOpenAiAccepts(out);
     return out;
   }

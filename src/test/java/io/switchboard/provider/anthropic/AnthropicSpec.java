@@ -3,6 +3,7 @@ package io.switchboard.provider.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.provider.RecordedTraffic;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  */
 final class AnthropicSpec {
   private static final JsonNode SCHEMAS =
-      Fixtures.json("/specs/anthropic/anthropic-stainless-openapi.json").path("components").path("schemas");
+      RecordedTraffic.json("/specs/anthropic/anthropic-stainless-openapi.json").path("components").path("schemas");
 
   private AnthropicSpec() {}
 

@@ -1,9 +1,9 @@
 package io.switchboard.provider.anthropic;
 
+import static io.switchboard.provider.RecordedTraffic.assemble;
+import static io.switchboard.provider.RecordedTraffic.chunks;
 import static io.switchboard.provider.anthropic.Fixtures.SDK;
 import static io.switchboard.provider.anthropic.Fixtures.VERCEL;
-import static io.switchboard.provider.anthropic.Fixtures.assemble;
-import static io.switchboard.provider.anthropic.Fixtures.chunks;
 import static io.switchboard.provider.anthropic.Fixtures.sse;
 import static io.switchboard.provider.anthropic.Fixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
-import io.switchboard.provider.anthropic.Fixtures.Assembled;
-import io.switchboard.provider.anthropic.Fixtures.ToolCall;
+import io.switchboard.provider.RecordedTraffic.Assembled;
+import io.switchboard.provider.RecordedTraffic.ToolCall;
 import io.switchboard.stream.SseEvent;
 import java.io.IOException;
 import java.time.Instant;

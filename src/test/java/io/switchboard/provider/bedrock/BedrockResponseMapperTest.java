@@ -1,8 +1,8 @@
 package io.switchboard.provider.bedrock;
 
+import static io.switchboard.provider.RecordedTraffic.assertOpenAiAccepts;
+import static io.switchboard.provider.RecordedTraffic.json;
 import static io.switchboard.provider.bedrock.BedrockFixtures.VERCEL;
-import static io.switchboard.provider.bedrock.BedrockFixtures.assertOpenAiAccepts;
-import static io.switchboard.provider.bedrock.BedrockFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

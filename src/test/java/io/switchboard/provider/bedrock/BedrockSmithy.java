@@ -3,6 +3,7 @@ package io.switchboard.provider.bedrock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.provider.RecordedTraffic;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Map;
 final class BedrockSmithy {
   private static final String NS = "com.amazonaws.bedrockruntime#";
   private static final JsonNode SHAPES =
-      BedrockFixtures.json("/specs/bedrock/bedrock-runtime-2023-09-30.smithy.json").path("shapes");
+      RecordedTraffic.json("/specs/bedrock/bedrock-runtime-2023-09-30.smithy.json").path("shapes");
 
   private BedrockSmithy() {}
 

@@ -1,8 +1,8 @@
 package io.switchboard.provider.bedrock;
 
+import static io.switchboard.provider.RecordedTraffic.assemble;
+import static io.switchboard.provider.RecordedTraffic.bytes;
 import static io.switchboard.provider.bedrock.BedrockFixtures.VERCEL;
-import static io.switchboard.provider.bedrock.BedrockFixtures.assemble;
-import static io.switchboard.provider.bedrock.BedrockFixtures.bytes;
 import static io.switchboard.provider.bedrock.BedrockFixtures.eventStream;
 import static io.switchboard.provider.bedrock.BedrockFixtures.replay;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,17 +11,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
-import io.switchboard.provider.bedrock.BedrockFixtures.Assembled;
-import io.switchboard.provider.bedrock.BedrockFixtures.ToolCall;
+import io.switchboard.provider.RecordedTraffic.Assembled;
+import io.switchboard.provider.RecordedTraffic.ToolCall;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Golden tests: recorded ConverseStream events, framed as binary event stream, in; OpenAI chunks out. */
 class BedrockStreamTest {

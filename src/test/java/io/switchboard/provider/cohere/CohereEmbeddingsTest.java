@@ -1,7 +1,7 @@
 package io.switchboard.provider.cohere;
 
+import static io.switchboard.provider.RecordedTraffic.json;
 import static io.switchboard.provider.cohere.CohereFixtures.VERCEL;
-import static io.switchboard.provider.cohere.CohereFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,8 @@
 package io.switchboard.provider.cohere;
 
+import static io.switchboard.provider.RecordedTraffic.assertOpenAiAccepts;
+import static io.switchboard.provider.RecordedTraffic.json;
 import static io.switchboard.provider.cohere.CohereFixtures.VERCEL;
-import static io.switchboard.provider.cohere.CohereFixtures.assertOpenAiAccepts;
-import static io.switchboard.provider.cohere.CohereFixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

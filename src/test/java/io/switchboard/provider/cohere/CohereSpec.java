@@ -3,6 +3,7 @@ package io.switchboard.provider.cohere;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.provider.RecordedTraffic;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * is sent, enums hold, and {@code oneOf} picks by the spec's discriminator.
  */
 final class CohereSpec {
-  private static final JsonNode SPEC = CohereFixtures.json("/specs/cohere/cohere-v2-requests.json");
+  private static final JsonNode SPEC = RecordedTraffic.json("/specs/cohere/cohere-v2-requests.json");
   private static final JsonNode SCHEMAS = SPEC.path("components").path("schemas");
 
   private CohereSpec() {}

@@ -1,9 +1,9 @@
 package io.switchboard.provider.cohere;
 
 import io.switchboard.stream.MappedSseStream;
+import static io.switchboard.provider.RecordedTraffic.assemble;
+import static io.switchboard.provider.RecordedTraffic.chunks;
 import static io.switchboard.provider.cohere.CohereFixtures.VERCEL;
-import static io.switchboard.provider.cohere.CohereFixtures.assemble;
-import static io.switchboard.provider.cohere.CohereFixtures.chunks;
 import static io.switchboard.provider.cohere.CohereFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
-import io.switchboard.provider.cohere.CohereFixtures.Assembled;
-import io.switchboard.provider.cohere.CohereFixtures.ToolCall;
+import io.switchboard.provider.RecordedTraffic.Assembled;
+import io.switchboard.provider.RecordedTraffic.ToolCall;
 import io.switchboard.stream.SseDecoder;
 import io.switchboard.stream.SseEvent;
 import io.switchboard.stream.StreamFailure;

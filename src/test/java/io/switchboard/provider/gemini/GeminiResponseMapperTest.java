@@ -1,7 +1,9 @@
 package io.switchboard.provider.gemini;
 
+import static io.switchboard.provider.RecordedTraffic.assertOpenAiAccepts;
+import static io.switchboard.provider.RecordedTraffic.bytes;
+import static io.switchboard.provider.RecordedTraffic.json;
 import static io.switchboard.provider.gemini.Fixtures.VERCEL;
-import static io.switchboard.provider.gemini.Fixtures.assertOpenAiAccepts;
 import static io.switchboard.provider.gemini.GeminiStreamMapperTest.assertUsage;
 import static io.switchboard.provider.gemini.GeminiStreamMapperTest.parse;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +21,7 @@ class GeminiResponseMapperTest {
 
   @Test
   void text() {
-    ObjectNode out = GeminiResponseMapper.toChatCompletion(Fixtures.json(VERCEL + "google-text.json"), "req");
+    ObjectNode out = GeminiResponseMapper.toChatCompletion(json(VERCEL + "google-text.json"), "req");
     assertOpenAiAccepts(out);
     assertThat(out.path("id").asText()).isEqualTo("Un6LacrVMcjUxs0PmJfWoQc");
     assertThat(out.path("object").asText()).isEqualTo("chat.completion");
@@ -34,7 +36,7 @@ class GeminiResponseMapperTest {
 
   @Test
   void toolCall() {
-    ObjectNode out = GeminiResponseMapper.toChatCompletion(Fixtures.json(VERCEL + "google-tool-call.json"), "req");
+    ObjectNode out = GeminiResponseMapper.toChatCompletion(json(VERCEL + "google-tool-call.json"), "req");
     assertOpenAiAccepts(out);
     JsonNode choice = out.path("choices").get(0);
     assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
@@ -52,10 +54,10 @@ class GeminiResponseMapperTest {
 
   @Test
   void gemini3ToolCallAndReasoning() {
-    ObjectNode tool = GeminiResponseMapper.toChatCompletion(Fixtures.json(VERCEL + "google-tool-call-gemini3.json"), "r");
+    ObjectNode tool = GeminiResponseMapper.toChatCompletion(json(VERCEL + "google-tool-call-gemini3.json"), "r");
     assertOpenAiAccepts(tool);
     assertUsage(tool.get("usage"), 29, 15 + 1801, 1845, 0, 1801);
-    ObjectNode reasoning = GeminiResponseMapper.toChatCompletion(Fixtures.json(VERCEL + "google-reasoning-gemini3.json"), "r");
+    ObjectNode reasoning = GeminiResponseMapper.toChatCompletion(json(VERCEL + "google-reasoning-gemini3.json"), "r");
     assertOpenAiAccepts(reasoning);
     assertThat(reasoning.path("choices").get(0).path("message").path("content").asText())
         .isEqualTo("There are **3** \"r\"s in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.");
@@ -107,7 +109,7 @@ class GeminiResponseMapperTest {
 
   @Test
   void rateLimitErrorKeepsItsRetryDelay() {
-    Buffer body = Fixtures.bytes(VERCEL + "google-429-retry-info.json");
+    Buffer body = bytes(VERCEL + "google-429-retry-info.json");
     ObjectNode error = GeminiErrorMapper.toOpenAiError(429, body, "gem", null);
     assertThat(error.path("error").path("message").asText())
         .isEqualTo("You exceeded your current quota, please check your plan.");

@@ -3,6 +3,7 @@ package io.switchboard.provider.gemini;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.provider.RecordedTraffic;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,8 +39,8 @@ final class GeminiSpec {
   private static final Map<String, Set<String>> ENUMS = new HashMap<>();
 
   static {
-    parse(Fixtures.bytes("/specs/gemini/content.proto").toString(StandardCharsets.UTF_8));
-    parse(Fixtures.bytes("/specs/gemini/generative_service.proto").toString(StandardCharsets.UTF_8));
+    parse(RecordedTraffic.bytes("/specs/gemini/content.proto").toString(StandardCharsets.UTF_8));
+    parse(RecordedTraffic.bytes("/specs/gemini/generative_service.proto").toString(StandardCharsets.UTF_8));
   }
 
   private GeminiSpec() {}

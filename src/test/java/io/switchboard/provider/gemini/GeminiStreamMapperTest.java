@@ -1,7 +1,9 @@
 package io.switchboard.provider.gemini;
 
+import static io.switchboard.provider.RecordedTraffic.assemble;
+import static io.switchboard.provider.RecordedTraffic.bytes;
+import static io.switchboard.provider.RecordedTraffic.lines;
 import static io.switchboard.provider.gemini.Fixtures.VERCEL;
-import static io.switchboard.provider.gemini.Fixtures.assemble;
 import static io.switchboard.provider.gemini.Fixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
-import io.switchboard.provider.gemini.Fixtures.Assembled;
+import io.switchboard.provider.RecordedTraffic.Assembled;
+import io.switchboard.provider.RecordedTraffic.ToolCall;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
@@ -70,7 +73,7 @@ class GeminiStreamMapperTest {
   void streamedArgumentsOfTwoCalls() {
     Assembled a = assemble(stream(VERCEL + "google-stream-tool-call-arguments.chunks.txt", true));
     assertThat(a.model()).isEqualTo("gemini-3.1-pro-preview");
-    assertThat(a.toolCalls()).extracting(Fixtures.ToolCall::name).containsExactly("getWeather", "getWeather");
+    assertThat(a.toolCalls()).extracting(ToolCall::name).containsExactly("getWeather", "getWeather");
     assertThat(parse(a.toolCalls().get(0).arguments())).isEqualTo(Json.object().put("location", "Boston"));
     assertThat(parse(a.toolCalls().get(1).arguments())).isEqualTo(Json.object().put("location", "San Francisco"));
     assertThat(a.toolCalls().get(0).id()).isNotEqualTo(a.toolCalls().get(1).id());
@@ -84,7 +87,7 @@ class GeminiStreamMapperTest {
     Assembled a = assemble(stream(VERCEL + "google-stream-no-args-tool-call.chunks.txt", true));
     assertThat(a.reasoning()).startsWith("**Processing User Requests**\n\nI've started by understanding");
     assertThat(a.content()).isEmpty();
-    assertThat(a.toolCalls()).extracting(Fixtures.ToolCall::name)
+    assertThat(a.toolCalls()).extracting(ToolCall::name)
         .containsExactly("read_theme", "read_screen", "read_screen", "read_screen");
     assertThat(a.toolCalls().get(0).arguments()).isEqualTo("{}");
     assertThat(a.toolCalls().subList(1, 4)).extracting(c -> parse(c.arguments()).path("id").asText())
@@ -129,7 +132,7 @@ class GeminiStreamMapperTest {
   @Test
   void aStreamCutBeforeAnyFinishReasonFails() {
     GeminiStreamMapper mapper = new GeminiStreamMapper(true, "m", null);
-    mapper.onEvent(Fixtures.chunks(VERCEL + "google-text.chunks.txt").getFirst());
+    mapper.onEvent(lines(VERCEL + "google-text.chunks.txt").getFirst());
     assertThatThrownBy(mapper::onEnd).isInstanceOf(StreamFailure.class)
         .satisfies(e -> assertThat(((StreamFailure) e).errorBody().path("error").path("code").asText())
             .isEqualTo("upstream_stream_truncated"));
@@ -138,8 +141,8 @@ class GeminiStreamMapperTest {
   @Test
   void anErrorEventMidStreamFailsWithItsStatus() {
     GeminiStreamMapper mapper = new GeminiStreamMapper(false, "m", null);
-    mapper.onEvent(Fixtures.chunks(VERCEL + "google-text.chunks.txt").getFirst());
-    String error = Fixtures.bytes(VERCEL + "google-429-retry-info.json").toString(StandardCharsets.UTF_8);
+    mapper.onEvent(lines(VERCEL + "google-text.chunks.txt").getFirst());
+    String error = bytes(VERCEL + "google-429-retry-info.json").toString(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> mapper.onEvent(error)).isInstanceOf(StreamFailure.class).satisfies(e -> {
       StreamFailure f = (StreamFailure) e;
       assertThat(f.status()).isEqualTo(429);
