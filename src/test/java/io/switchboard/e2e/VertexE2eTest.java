@@ -10,12 +10,19 @@ import com.nimbusds.jwt.SignedJWT;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import io.switchboard.api.Json;
 import io.switchboard.provider.vertex.TestKeys;
+import io.vertx.core.buffer.Buffer;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.interfaces.RSAPublicKey;
@@ -29,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The real gateway in front of a Vertex AI stand-in: the service-account token exchange, Anthropic models
- * through rawPredict and Gemini models through streamGenerateContent under the project and region.
+ * through rawPredict, Gemini models through streamGenerateContent and text embedding models through predict,
+ * under the project and region.
  */
 @Timeout(30)
 class VertexE2eTest extends E2eResources {
@@ -136,5 +144,55 @@ class VertexE2eTest extends E2eResources {
               .doesNotContain("PRIVATE KEY");
         });
     assertThat(google.received(":rawPredict")).isEmpty();
+  }
+
+  @Test
+  void embeddingsThroughPredict() {
+    // The shape of the Vertex AI REST reference's text embeddings answer.
+    google.on(":predict", GoogleMock.json(200, """
+        {"predictions":[
+          {"embeddings":{"statistics":{"truncated":false,"token_count":5},"values":[0.25,-0.5,0.75]}},
+          {"embeddings":{"statistics":{"truncated":false,"token_count":3},"values":[-0.125,0.0,1.0]}}],
+         "metadata":{"billableCharacterCount":27}}"""));
+
+    CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder()
+        .model("text-embedding-005").inputOfArrayOfStrings(List.of("The quick brown fox", "jumps"))
+        .dimensions(3).build());
+
+    assertThat(response.data()).hasSize(2);
+    // openai-java asks for base64 by default and decodes it back to floats.
+    assertThat(response.data().get(0).embedding()).containsExactly(0.25f, -0.5f, 0.75f);
+    assertThat(response.data().get(1).embedding()).containsExactly(-0.125f, 0.0f, 1.0f);
+    assertThat(response.data().get(1).index()).isEqualTo(1);
+    assertThat(response.model()).isEqualTo("text-embedding-005");
+    assertThat(response.usage().promptTokens()).isEqualTo(8);
+    assertThat(response.usage().totalTokens()).isEqualTo(8);
+
+    GoogleMock.Received sent = google.received(":predict").getFirst();
+    assertThat(sent.path()).isEqualTo(PREFIX + "google/models/text-embedding-005:predict");
+    assertThat(sent.headers().get("authorization")).isEqualTo("Bearer ya29.vertex-token");
+    assertThat(sent.body()).isEqualTo(Json.parseOrNull(Buffer.buffer("""
+        {"instances":[{"content":"The quick brown fox"},{"content":"jumps"}],
+         "parameters":{"outputDimensionality":3}}""")));
+  }
+
+  @Test
+  void embeddingErrorsAndModelsList() {
+    google.on(":predict", GoogleMock.json(429, """
+        {"error":{"code":429,"status":"RESOURCE_EXHAUSTED",
+         "message":"Quota exceeded for aiplatform.googleapis.com/online_prediction_requests_per_base_model."}}"""));
+
+    assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
+        .model("text-embedding-005/../x").input("hi").build()))
+        .isInstanceOf(BadRequestException.class);
+    assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder()
+        .model("gemini-embedding-001").input("hi").build()))
+        .isInstanceOfSatisfying(RateLimitException.class, e -> assertThat(e.getMessage()).contains("Quota exceeded")
+            .doesNotContain("ya29.vertex-token"));
+    assertThat(google.received(":predict")).hasSize(1);
+
+    List<String> ids = client.models().list().data().stream().map(Model::id).toList();
+    assertThat(ids).contains("text-embedding-005", "text-multilingual-embedding-002", "gemini-embedding-001",
+        "gemini-2.5-pro", "claude-sonnet-4-5@20250929");
   }
 }

@@ -24,7 +24,7 @@ public final class GeminiEmbeddings {
   private GeminiEmbeddings() {}
 
   /** The texts of OpenAI's {@code input}: a string or a list of strings (token arrays Gemini cannot read). */
-  static List<String> inputs(JsonNode input) {
+  public static List<String> inputs(JsonNode input) {
     List<String> texts = new ArrayList<>();
     if (input != null && input.isTextual()) {
       texts.add(input.textValue());
@@ -43,17 +43,7 @@ public final class GeminiEmbeddings {
   }
 
   public static ObjectNode toBatchRequest(ObjectNode request, String model, UnsupportedParams unsupported) {
-    request.properties().forEach(field -> {
-      if (!absent(field.getValue()) && !MAPPED.contains(field.getKey())) {
-        unsupported.handle(field.getKey());
-      }
-    });
-    JsonNode dimensions = request.get("dimensions");
-    Long outputDimensionality = absent(dimensions) ? null : integer(dimensions, "dimensions");
-    if (outputDimensionality != null && outputDimensionality < 1) {
-      throw invalid("dimensions", "dimensions: " + outputDimensionality + " (expected: >= 1)");
-    }
-    encoding(request);
+    Long outputDimensionality = checkParameters(request, unsupported);
     ObjectNode out = Json.object();
     ArrayNode requests = out.putArray("requests");
     for (String text : inputs(request.get("input"))) {
@@ -67,21 +57,53 @@ public final class GeminiEmbeddings {
     return out;
   }
 
+  /**
+   * Checks the OpenAI embeddings parameters Google's embedding APIs share (everything but {@code model},
+   * {@code input}, {@code dimensions} and {@code encoding_format} goes to {@code unsupported}) and returns
+   * {@code dimensions} as the output dimensionality, or null when absent.
+   */
+  public static Long checkParameters(ObjectNode request, UnsupportedParams unsupported) {
+    request.properties().forEach(field -> {
+      if (!absent(field.getValue()) && !MAPPED.contains(field.getKey())) {
+        unsupported.handle(field.getKey());
+      }
+    });
+    JsonNode dimensions = request.get("dimensions");
+    Long outputDimensionality = absent(dimensions) ? null : integer(dimensions, "dimensions");
+    if (outputDimensionality != null && outputDimensionality < 1) {
+      throw invalid("dimensions", "dimensions: " + outputDimensionality + " (expected: >= 1)");
+    }
+    encoding(request);
+    return outputDimensionality;
+  }
+
   /** OpenAI's embedding list; {@code usage} only when Gemini counted tokens (AI Studio does not). */
   public static ObjectNode toOpenAi(JsonNode response, ObjectNode request, String model) {
     JsonNode embeddings = response.path("embeddings");
     if (!embeddings.isArray()) {
       throw new IllegalArgumentException("expected a Gemini BatchEmbedContentsResponse");
     }
+    List<JsonNode> vectors = new ArrayList<>();
+    embeddings.forEach(e -> vectors.add(e.path("values")));
+    JsonNode usage = response.path("usageMetadata");
+    Long tokens = usage.has("promptTokenCount") ? usage.get("promptTokenCount").asLong() : null;
+    return embeddingList(vectors, request, model, tokens);
+  }
+
+  /**
+   * OpenAI's embedding list of {@code vectors} (JSON arrays of numbers), in the request's
+   * {@code encoding_format}; {@code usage} only when {@code promptTokens} is known.
+   */
+  public static ObjectNode embeddingList(List<JsonNode> vectors, ObjectNode request, String model, Long promptTokens) {
     boolean base64 = "base64".equals(encoding(request));
     ObjectNode out = Json.object();
     out.put("object", "list");
     ArrayNode data = out.putArray("data");
-    for (int i = 0; i < embeddings.size(); i++) {
+    for (int i = 0; i < vectors.size(); i++) {
       ObjectNode item = data.addObject();
       item.put("object", "embedding");
       item.put("index", i);
-      JsonNode values = embeddings.get(i).path("values");
+      JsonNode values = vectors.get(i);
       if (base64) {
         item.put("embedding", base64(values));
       } else {
@@ -89,10 +111,8 @@ public final class GeminiEmbeddings {
       }
     }
     out.put("model", model);
-    JsonNode usage = response.path("usageMetadata");
-    if (usage.has("promptTokenCount")) {
-      long tokens = usage.get("promptTokenCount").asLong();
-      out.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+    if (promptTokens != null) {
+      out.putObject("usage").put("prompt_tokens", promptTokens).put("total_tokens", promptTokens);
     }
     return out;
   }

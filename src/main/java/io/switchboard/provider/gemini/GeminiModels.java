@@ -17,7 +17,7 @@ public final class GeminiModels {
       ModelInfo.chat("gemini-2.0-flash", MILLION, true),
       ModelInfo.chat("gemini-2.0-flash-lite", MILLION, true));
 
-  /** AI Studio's embedding models (Vertex AI serves embeddings through :predict, not translated here). */
+  /** AI Studio's embedding models (Vertex AI lists its own, served through :predict). */
   public static final List<ModelInfo> EMBEDDINGS = List.of(
       ModelInfo.embedding("gemini-embedding-001", 2048),
       ModelInfo.embedding("text-embedding-004", 2048));

@@ -1,6 +1,5 @@
 package io.switchboard.provider.gemini;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
@@ -10,15 +9,12 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
-import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
-import io.switchboard.stream.ChunkTransformer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +72,8 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
         new UnsupportedParams(policy, "gemini", warnings));
     logWarnings(request, warnings);
     return http.post("/v1beta/models/" + model + ":batchEmbedContents", headers(false), Json.buffer(body), request,
-        new EmbeddingCodec(new GeminiCodec(config.key(), model, false, config.apiKey().value()), request.body(), model));
+        new GoogleEmbeddingCodec(new GeminiCodec(config.key(), model, false, config.apiKey().value()),
+            response -> GeminiEmbeddings.toOpenAi(response, request.body(), model)));
   }
 
   private MultiMap headers(boolean stream) {
@@ -100,32 +97,5 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
               + "\" is not a valid Gemini model id (expected: letters, digits, '.', '-', '_', '@')");
     }
     return id;
-  }
-
-  /** Errors as for chat; whole bodies as an OpenAI embedding list. */
-  private record EmbeddingCodec(GeminiCodec errors, ObjectNode request, String model) implements ResponseCodec {
-    @Override
-    public ObjectNode error(int status, Buffer body) {
-      return errors.error(status, body);
-    }
-
-    @Override
-    public java.time.Duration retryAfter(Buffer body) {
-      return errors.retryAfter(body);
-    }
-
-    @Override
-    public Buffer complete(Buffer body) {
-      JsonNode response = Json.parseOrNull(body);
-      if (response == null) {
-        throw new IllegalArgumentException("expected a Gemini BatchEmbedContentsResponse");
-      }
-      return Json.buffer(GeminiEmbeddings.toOpenAi(response, request, model));
-    }
-
-    @Override
-    public ChunkTransformer streamTransformer() {
-      throw new UnsupportedOperationException("embeddings do not stream");
-    }
   }
 }

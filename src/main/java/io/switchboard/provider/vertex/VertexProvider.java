@@ -6,12 +6,15 @@ import io.switchboard.api.Json;
 import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
+import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.anthropic.AnthropicRequestMapper;
 import io.switchboard.provider.gemini.GeminiCodec;
+import io.switchboard.provider.gemini.GoogleEmbeddingCodec;
 import io.switchboard.provider.gemini.GeminiModels;
 import io.switchboard.provider.gemini.GeminiRequestMapper;
 import io.vertx.core.Future;
@@ -29,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Google Cloud Vertex AI: Gemini models through generateContent (the Gemini mappers), Anthropic models
  * ({@code claude-*}) through rawPredict with Anthropic's Messages body (the Anthropic mappers), both with
- * an OAuth2 access token from the configured service account.
+ * an OAuth2 access token from the configured service account. Text embedding models through
+ * {@code :predict}.
  */
-public final class VertexProvider implements ChatProvider {
+public final class VertexProvider implements ChatProvider, EmbeddingProvider {
   static final String ANTHROPIC_VERSION = "vertex-2023-10-16";
   private static final Logger LOG = LoggerFactory.getLogger(VertexProvider.class);
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]*");
@@ -41,6 +45,11 @@ public final class VertexProvider implements ChatProvider {
       ModelInfo.chat("claude-haiku-4-5@20251001", 200_000, true),
       ModelInfo.chat("claude-opus-4-1@20250805", 200_000, true),
       ModelInfo.chat("claude-sonnet-4@20250514", 200_000, true));
+  /** Text embedding models served through {@code :predict}; each reads up to 2,048 tokens per input. */
+  private static final List<ModelInfo> EMBEDDINGS = List.of(
+      ModelInfo.embedding("gemini-embedding-001", 2048),
+      ModelInfo.embedding("text-embedding-005", 2048),
+      ModelInfo.embedding("text-multilingual-embedding-002", 2048));
 
   private final GatewayConfig.Provider config;
   private final VertexOptions options;
@@ -65,15 +74,14 @@ public final class VertexProvider implements ChatProvider {
 
   @Override
   public List<ModelInfo> knownModels() {
-    return Stream.concat(GeminiModels.CHAT.stream(), CLAUDE.stream()).toList();
+    return Stream.of(GeminiModels.CHAT, CLAUDE, EMBEDDINGS).flatMap(List::stream).toList();
   }
 
   @Override
   public Future<UpstreamResponse> chat(UpstreamRequest request) {
     String model = request.model();
     if (!MODEL.matcher(model).matches()) {
-      return Future.failedFuture(ApiException.invalidRequest("model", "invalid_value",
-          "model: not a valid Vertex AI model id (expected: letters, digits, '.', '-', '_', '@')"));
+      return Future.failedFuture(invalidModel());
     }
     List<String> warnings = new ArrayList<>();
     boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
@@ -108,5 +116,37 @@ public final class VertexProvider implements ChatProvider {
           ? new VertexAnthropicCodec(config.key(), includeUsage, token)
           : new GeminiCodec(config.key(), model, includeUsage, token));
     });
+  }
+
+  @Override
+  public Future<UpstreamResponse> embeddings(UpstreamRequest request) {
+    String model = request.model();
+    if (!MODEL.matcher(model).matches()) {
+      return Future.failedFuture(invalidModel());
+    }
+    List<String> warnings = new ArrayList<>();
+    ObjectNode body;
+    try {
+      body = VertexEmbeddings.toPredictRequest(request.body(), new UnsupportedParams(policy, "vertex-ai", warnings));
+    } catch (ApiException e) {
+      return Future.failedFuture(e);
+    }
+    if (!warnings.isEmpty()) {
+      LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
+    }
+    String path = "/v1/projects/" + options.project() + "/locations/" + options.region()
+        + "/publishers/google/models/" + model + ":predict";
+    return tokens.token().compose(token -> {
+      MultiMap headers = http.baseHeaders(false);
+      headers.set("authorization", "Bearer " + token);
+      return http.post(path, headers, Json.buffer(body), request, new GoogleEmbeddingCodec(
+          new GeminiCodec(config.key(), model, false, token),
+          response -> VertexEmbeddings.toOpenAi(response, request.body(), model)));
+    });
+  }
+
+  private static ApiException invalidModel() {
+    return ApiException.invalidRequest("model", "invalid_value",
+        "model: not a valid Vertex AI model id (expected: letters, digits, '.', '-', '_', '@')");
   }
 }
