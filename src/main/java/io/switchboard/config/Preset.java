@@ -56,8 +56,14 @@ public record Preset(String name, List<String> aliases, String baseUrl, String e
    * unsupported}, handled by {@code compatibility.on_unsupported_param}), parameters it knows by another name
    * ({@code renamed}), and whether it accepts {@code stream_options} ({@code streamUsage}).
    */
-  public record Quirks(Set<String> unsupported, Map<String, String> renamed, boolean streamUsage) {
-    public static final Quirks NONE = new Quirks(Set.of(), Map.of(), true);
+  public record Quirks(Set<String> unsupported, Map<String, String> renamed, boolean streamUsage,
+      boolean repairToolCalls) {
+    public static final Quirks NONE = new Quirks(Set.of(), Map.of(), true, false);
+
+    /** Request-side quirks only. */
+    public Quirks(Set<String> unsupported, Map<String, String> renamed, boolean streamUsage) {
+      this(unsupported, renamed, streamUsage, false);
+    }
 
     public Quirks {
       unsupported = Set.copyOf(unsupported);

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class Presets {
   private static final String RESOURCE = "/providers/openai-compatible.yaml";
   private static final Set<String> FIELDS = Set.of("aliases", "base_url", "env", "key_env", "key_required", "auth",
-      "options", "unsupported_params", "renamed_params", "stream_usage", "families", "models");
+      "options", "unsupported_params", "renamed_params", "stream_usage", "repair_tool_calls", "families", "models");
   private static final Set<String> MODEL_FIELDS = Set.of("id", "context", "vision", "tools", "embedding");
   /** A {@code {name}} placeholder in a base URL. */
   static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
@@ -111,7 +111,8 @@ public final class Presets {
           + options.keySet());
     }
     Preset.Quirks quirks = new Preset.Quirks(new HashSet<>(strings(node.path("unsupported_params"))),
-        stringMap(node.path("renamed_params")), node.path("stream_usage").asBoolean(true));
+        stringMap(node.path("renamed_params")), node.path("stream_usage").asBoolean(true),
+        node.path("repair_tool_calls").asBoolean(false));
     String families = node.path("families").asText(null);
     List<ModelInfo> models = new ArrayList<>();
     node.path("models").forEach(m -> models.add(model(where, m)));

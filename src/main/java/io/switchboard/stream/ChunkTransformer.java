@@ -12,4 +12,21 @@ public interface ChunkTransformer {
 
   /** Output owed when the upstream ends, or a {@link StreamFailure} when it ended too early. */
   Buffer onEnd();
+
+  /** This transformer's output fed to {@code next}. */
+  default ChunkTransformer andThen(ChunkTransformer next) {
+    ChunkTransformer first = this;
+    return new ChunkTransformer() {
+      @Override
+      public Buffer onChunk(Buffer chunk) {
+        return next.onChunk(first.onChunk(chunk));
+      }
+
+      @Override
+      public Buffer onEnd() {
+        Buffer last = first.onEnd();
+        return next.onChunk(last).appendBuffer(next.onEnd());
+      }
+    };
+  }
 }

@@ -33,7 +33,12 @@ public record OpenAiCodec(GatewayConfig.Provider config) implements ResponseCode
     if (first >= last || body.getByte(first) != '{' || body.getByte(last) != '}') {
       throw new IllegalArgumentException("expected a complete JSON object");
     }
-    return body;
+    return repairsToolCalls() ? ToolCallRepair.complete(body) : body;
+  }
+
+  /** The preset's servers leave out parts of tool calls that OpenAI clients need (see {@link ToolCallRepair}). */
+  private boolean repairsToolCalls() {
+    return config.preset() != null && config.preset().quirks().repairToolCalls();
   }
 
   private static boolean isSpace(byte b) {
@@ -42,6 +47,7 @@ public record OpenAiCodec(GatewayConfig.Provider config) implements ResponseCode
 
   @Override
   public ChunkTransformer streamTransformer() {
-    return new OpenAiSseCheck();
+    ChunkTransformer check = new OpenAiSseCheck();
+    return repairsToolCalls() ? check.andThen(new ToolCallRepair.Stream()) : check;
   }
 }
