@@ -120,6 +120,7 @@ for sys in switchboard portkey; do
   if [ $sys = switchboard ]; then switchboard "$SLOW_UP"; pid=$sb_pid; ready "$(url_of switchboard)"; else
     portkey; pid=$pk_pid; ready "$(url_of portkey)" -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: $(host_of portkey $SLOW_UP)"; fi
   idle=$(rss_mb $pid)
+  rm -f /tmp/bench-streams.log  # so the wait below cannot see the previous system's line
   $JAVA $(loadgen_headers $sys $SLOW_UP) -cp target/switchboard.jar bench/LoadGen.java streams "$(url_of $sys)" "$STREAMS" 5 \
     > /tmp/bench-streams.log 2>&1 &
   lg=$!
