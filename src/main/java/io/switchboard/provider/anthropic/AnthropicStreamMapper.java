@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.stream.ChatChunks;
 import io.switchboard.stream.SseEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -175,30 +176,16 @@ public final class AnthropicStreamMapper {
   }
 
   private ObjectNode header() {
-    ObjectNode chunk = Json.object();
-    chunk.put("id", id);
-    chunk.put("object", "chat.completion.chunk");
-    chunk.put("created", created);
-    chunk.put("model", model);
-    return chunk;
+    return ChatChunks.header(id, created, model);
   }
 
   /** A chunk with one choice whose delta is still empty. */
   private ObjectNode chunk() {
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.putObject("delta");
-    choice.putNull("logprobs");
-    choice.putNull("finish_reason");
-    if (includeUsage) {
-      chunk.putNull("usage"); // OpenAI sends usage: null on every chunk but the last when asked for it
-    }
-    return chunk;
+    return ChatChunks.chunk(id, created, model, 0, includeUsage);
   }
 
   private static ObjectNode delta(ObjectNode chunk) {
-    return (ObjectNode) chunk.path("choices").get(0).get("delta");
+    return ChatChunks.delta(chunk);
   }
 
   private static JsonNode parse(String data) {

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.stream.ChatChunks;
 import io.switchboard.stream.StreamFailure;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,33 +172,20 @@ public final class BedrockStreamMapper {
   }
 
   private ObjectNode header() {
-    ObjectNode chunk = Json.object();
-    chunk.put("id", id);
-    chunk.put("object", "chat.completion.chunk");
-    chunk.put("created", created);
-    chunk.put("model", model);
-    return chunk;
+    return ChatChunks.header(id, created, model);
   }
 
   /** A chunk with one choice; the first chunk of the stream also carries the assistant role. */
   private ObjectNode chunk() {
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", 0);
-    ObjectNode delta = choice.putObject("delta");
+    ObjectNode chunk = ChatChunks.chunk(id, created, model, 0, includeUsage);
     if (!sentRole) {
-      delta.put("role", "assistant");
+      delta(chunk).put("role", "assistant");
       sentRole = true;
-    }
-    choice.putNull("logprobs");
-    choice.putNull("finish_reason");
-    if (includeUsage) {
-      chunk.putNull("usage"); // OpenAI sends usage: null on every chunk but the last when asked for it
     }
     return chunk;
   }
 
   private static ObjectNode delta(ObjectNode chunk) {
-    return (ObjectNode) chunk.path("choices").get(0).get("delta");
+    return ChatChunks.delta(chunk);
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.stream.ChatChunks;
 import io.switchboard.stream.SseEvent;
 import io.switchboard.stream.StreamFailure;
 import java.io.IOException;
@@ -174,12 +175,7 @@ public final class CohereStreamMapper {
   }
 
   private ObjectNode header() {
-    ObjectNode chunk = Json.object();
-    chunk.put("id", id == null ? "" : id);
-    chunk.put("object", "chat.completion.chunk");
-    chunk.put("created", created);
-    chunk.put("model", model);
-    return chunk;
+    return ChatChunks.header(id == null ? "" : id, created, model);
   }
 
   /** A chunk with one choice whose delta is still empty. */
@@ -188,20 +184,11 @@ public final class CohereStreamMapper {
       throw StreamFailure.of("The Cohere stream did not begin with message-start.", "api_error",
           "bad_upstream_event");
     }
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", 0);
-    choice.putObject("delta");
-    choice.putNull("logprobs");
-    choice.putNull("finish_reason");
-    if (includeUsage) {
-      chunk.putNull("usage"); // OpenAI sends usage: null on every chunk but the last when asked for it
-    }
-    return chunk;
+    return ChatChunks.chunk(id == null ? "" : id, created, model, 0, includeUsage);
   }
 
   private static ObjectNode delta(ObjectNode chunk) {
-    return (ObjectNode) chunk.path("choices").get(0).get("delta");
+    return ChatChunks.delta(chunk);
   }
 
   private static JsonNode parse(String data) {

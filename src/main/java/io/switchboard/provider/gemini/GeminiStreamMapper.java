@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.stream.ChatChunks;
 import io.switchboard.stream.StreamFailure;
 import java.io.IOException;
 import java.time.Instant;
@@ -273,29 +274,23 @@ public final class GeminiStreamMapper {
   }
 
   private ObjectNode header() {
-    ObjectNode chunk = Json.object();
-    chunk.put("id", id == null ? GeminiResponseMapper.completionId(Json.object()) : id);
-    chunk.put("object", "chat.completion.chunk");
-    chunk.put("created", created);
-    chunk.put("model", model == null ? requestedModel : model);
-    return chunk;
+    return ChatChunks.header(chunkId(), created, chunkModel());
+  }
+
+  private String chunkId() {
+    return id == null ? GeminiResponseMapper.completionId(Json.object()) : id;
+  }
+
+  private String chunkModel() {
+    return model == null ? requestedModel : model;
   }
 
   private ObjectNode chunk(int index) {
-    ObjectNode chunk = header();
-    ObjectNode choice = chunk.putArray("choices").addObject();
-    choice.put("index", index);
-    choice.putObject("delta");
-    choice.putNull("logprobs");
-    choice.putNull("finish_reason");
-    if (includeUsage) {
-      chunk.putNull("usage"); // OpenAI sends usage: null on every chunk but the last when asked for it
-    }
-    return chunk;
+    return ChatChunks.chunk(chunkId(), created, chunkModel(), index, includeUsage);
   }
 
   private static ObjectNode delta(ObjectNode chunk) {
-    return (ObjectNode) chunk.path("choices").get(0).get("delta");
+    return ChatChunks.delta(chunk);
   }
 
   private static JsonNode parse(String data) {
