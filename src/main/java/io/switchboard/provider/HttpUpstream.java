@@ -76,8 +76,6 @@ public final class HttpUpstream {
       ResponseCodec codec) {
     boolean stream = request.stream();
     Duration timeout = request.timeout() == null ? config.timeout() : request.timeout();
-    // The connection's own idle timeout is a backstop only; our timers act first.
-    long idle = Math.max(timeout.toMillis(), stream ? config.streamIdleTimeout().toMillis() : 0) + 1000;
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setHost(host)
@@ -85,8 +83,9 @@ public final class HttpUpstream {
         .setSsl(ssl)
         .setURI(basePath + path)
         .setHeaders(headers)
-        .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()))
-        .setIdleTimeout(idle);
+        // No idle timeout on the request: the attempt's timer and then the stream's idle timer cover every
+        // wait, and a third timer per request is measurable.
+        .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()));
     Attempt attempt = new Attempt(timeout, codec, stream);
     request.cancellation().onCancel(() -> {
       if (attempt.fail(UpstreamException.connection(config.key(), "the client closed the request"))
@@ -125,7 +124,7 @@ public final class HttpUpstream {
     final Promise<UpstreamResponse> promise = Promise.promise();
     final ResponseCodec codec;
     final boolean stream;
-    final long timer;
+    final LoopTimers.Timeout timer;
     final Duration timeout;
     HttpClientRequest request;
 
@@ -133,7 +132,7 @@ public final class HttpUpstream {
       this.codec = codec;
       this.stream = stream;
       this.timeout = timeout;
-      this.timer = vertx.setTimer(timeout.toMillis(), id -> {
+      this.timer = LoopTimers.schedule(vertx, timeout.toMillis(), () -> {
         if (fail(UpstreamException.timeout(config.key(), timeout)) && request != null) {
           request.reset();
         }
@@ -145,12 +144,12 @@ public final class HttpUpstream {
     }
 
     boolean fail(UpstreamException e) {
-      vertx.cancelTimer(timer);
+      timer.cancel();
       return promise.tryFail(e);
     }
 
     boolean succeed(UpstreamResponse response) {
-      vertx.cancelTimer(timer);
+      timer.cancel();
       return promise.tryComplete(response);
     }
 

@@ -27,7 +27,7 @@ public final class UpstreamStream {
   private Vertx vertx;
   private long idleMillis;
   private String providerKey;
-  private long idleTimer = -1;
+  private LoopTimers.Timeout idleTimer;
   private Handler<Throwable> errorHandler;
 
   public UpstreamStream(Buffer first, ReadStream<Buffer> source, ChunkTransformer transformer, Runnable cancel) {
@@ -155,8 +155,8 @@ public final class UpstreamStream {
       return;
     }
     disarmIdleTimer();
-    idleTimer = vertx.setTimer(idleMillis, id -> {
-      idleTimer = -1;
+    idleTimer = LoopTimers.schedule(vertx, idleMillis, () -> {
+      idleTimer = null;
       if (finished) {
         return;
       }
@@ -168,9 +168,9 @@ public final class UpstreamStream {
   }
 
   private void disarmIdleTimer() {
-    if (idleTimer >= 0) {
-      vertx.cancelTimer(idleTimer);
-      idleTimer = -1;
+    if (idleTimer != null) {
+      idleTimer.cancel();
+      idleTimer = null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.switchboard.routing;
 import io.switchboard.api.ApiException;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.GatewayConfig.Retry;
+import io.switchboard.provider.LoopTimers;
 import io.switchboard.provider.Operation;
 import io.switchboard.provider.UpstreamException;
 import io.switchboard.provider.UpstreamRequest;
@@ -147,7 +148,7 @@ public final class RequestExecutor {
     final Promise<Outcome> promise;
     final long deadline;
     final List<Rejection> skipped = new ArrayList<>(0);
-    long deadlineTimer = -1;
+    LoopTimers.Timeout deadlineTimer;
     int attempts;
     UpstreamException lastFailure;
     Candidate lastCandidate;
@@ -165,9 +166,14 @@ public final class RequestExecutor {
     }
 
     void start() {
-      deadlineTimer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos)),
-          id -> timedOut());
+      deadlineTimer = LoopTimers.schedule(vertx, TimeUnit.NANOSECONDS.toMillis(requestTimeoutNanos), this::timedOut);
       next(0, 1);
+    }
+
+    void cancelDeadline() {
+      if (deadlineTimer != null) {
+        deadlineTimer.cancel();
+      }
     }
 
     long remainingMillis() {
@@ -175,19 +181,19 @@ public final class RequestExecutor {
     }
 
     void timedOut() {
-      vertx.cancelTimer(deadlineTimer);
+      cancelDeadline();
       if (promise.tryFail(requestTimeout(Duration.ofNanos(requestTimeoutNanos)))) {
         LOG.warn("request {} ran past request_timeout after {} attempts", requestId, attempts);
       }
     }
 
     void succeed(Outcome outcome) {
-      vertx.cancelTimer(deadlineTimer);
+      cancelDeadline();
       promise.tryComplete(outcome);
     }
 
     void fail(Throwable cause) {
-      vertx.cancelTimer(deadlineTimer);
+      cancelDeadline();
       promise.tryFail(cause);
     }
 
