@@ -68,6 +68,15 @@ class PostgresRequestLogStoreTest {
   }
 
   @Test
+  void aBatchLargerThanOneStatementKeepsEveryRowAndValue() throws Exception {
+    List<RequestLogRow> rows = Rows.acrossStatements(T0);
+    try (var store = new PostgresRequestLogStore(dsn, table)) {
+      store.insert(rows);
+    }
+    assertThat(read()).containsExactlyElementsOf(rows);
+  }
+
+  @Test
   void acceptsAJdbcDsnAndReopensAnExistingTable() throws Exception {
     String jdbc = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
     try (var store = new PostgresRequestLogStore(jdbc, table)) {

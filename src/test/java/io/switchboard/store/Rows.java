@@ -30,6 +30,24 @@ final class Rows {
     return rows;
   }
 
+  /**
+   * Full and minimal rows alternating, enough for two whole multi-row statements and a remainder, each with
+   * its own values so a row bound at another row's offset would show. Request ids sort in insertion order.
+   */
+  static List<RequestLogRow> acrossStatements(Instant start) {
+    List<RequestLogRow> rows = new ArrayList<>();
+    int count = 2 * JdbcRequestLogStore.ROWS_PER_STATEMENT + 5;
+    for (int i = 0; i < count; i++) {
+      String id = String.format("req-%03d", i);
+      RequestLogRow base = i % 2 == 0 ? full(start.plusSeconds(i), id) : minimal(start.plusSeconds(i), id);
+      rows.add(new RequestLogRow(base.time(), base.requestId(), base.keyId(), base.userId(), base.modelRequested(),
+          base.modelServed(), base.provider(), base.target(), 200 + i, i, base.ttftMs(), base.tokensIn(),
+          base.tokensOut(), base.tokensCached(), base.costUsd(), 1 + i % 3, base.errorType(), base.requestBody(),
+          base.responseBody()));
+    }
+    return rows;
+  }
+
   static long count(Connection c, String table) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();

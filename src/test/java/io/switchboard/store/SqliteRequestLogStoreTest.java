@@ -42,6 +42,18 @@ class SqliteRequestLogStoreTest {
   }
 
   @Test
+  void aBatchLargerThanOneStatementKeepsEveryRowAndValue() throws Exception {
+    Path file = dir.resolve("log.db");
+    List<RequestLogRow> rows = Rows.acrossStatements(T0);
+    try (var store = new SqliteRequestLogStore(file)) {
+      store.insert(rows);
+    }
+    try (Connection c = connect(file)) {
+      assertThat(read(c, RequestLogStore.DEFAULT_TABLE)).containsExactlyElementsOf(rows);
+    }
+  }
+
+  @Test
   void usesWalModeAndAnIndexOnTime() throws Exception {
     Path file = dir.resolve("log.db");
     try (var store = new SqliteRequestLogStore(file, "my_log")) {
