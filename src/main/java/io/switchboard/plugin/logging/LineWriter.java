@@ -1,5 +1,6 @@
 package io.switchboard.plugin.logging;
 
+import io.switchboard.logging.StderrAppender;
 import io.switchboard.plugin.logging.RequestLoggerSettings.Level;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * Hands request lines to the logging framework from its own thread: a console or file appender writes
@@ -65,11 +67,13 @@ final class LineWriter {
         continue;
       }
       queue.drainTo(batch, 255);
-      for (Line line : batch) {
+      for (int i = 0; i < batch.size(); i++) {
+        Line line = batch.get(i);
         if (line == STOP) {
           return;
         }
-        write(line);
+        // All but the last line say more follow, so the console appender writes the batch in one call.
+        write(line, i + 1 < batch.size() && batch.get(i + 1) != STOP);
       }
       batch.clear();
       // Let lines gather before looking again: a thread blocked in take() is woken by every offer, a
@@ -78,12 +82,13 @@ final class LineWriter {
     }
   }
 
-  private void write(Line line) {
+  private void write(Line line, boolean more) {
+    Marker marker = more ? StderrAppender.MORE : null;
     switch (line.level()) {
-      case DEBUG -> target.debug(line.text());
-      case INFO -> target.info(line.text());
-      case WARN -> target.warn(line.text());
-      case ERROR -> target.error(line.text());
+      case DEBUG -> target.debug(marker, line.text());
+      case INFO -> target.info(marker, line.text());
+      case WARN -> target.warn(marker, line.text());
+      case ERROR -> target.error(marker, line.text());
     }
   }
 
@@ -104,7 +109,7 @@ final class LineWriter {
     queue.drainTo(rest);
     for (Line line : rest) {
       if (line != STOP) {
-        write(line);
+        write(line, false);
       }
     }
   }
