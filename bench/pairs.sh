@@ -4,6 +4,8 @@
 # machine. Not a test.
 #   bench/pairs.sh CONFIG_A CONFIG_B [ROUNDS] [WARMUP_S] [MEASURE_S]
 #   e.g. BENCH_SCRIPT=bench/post-unique.lua bench/pairs.sh bench/gateway.yaml bench/gateway-plugins.yaml 3
+# Two builds of one config: BENCH_JAR_A=/tmp/before.jar BENCH_JAR_B=target/switchboard.jar bench/pairs.sh C C
+# BENCH_PORT sets the gateway's port (default 9080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A="$1"; B="$2"; ROUNDS="${3:-2}"; WARM="${4:-25}"; MEASURE="${5:-10}"
@@ -16,14 +18,17 @@ up=$!
 trap 'kill $up 2>/dev/null || true' EXIT
 sleep 3
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
-url=http://127.0.0.1:9080/v1/chat/completions
+PORT="${BENCH_PORT:-9080}"
+url=http://127.0.0.1:$PORT/v1/chat/completions
 echo "| config | req/s | gateway CPU per request |"
 echo "|---|---|---|"
 for _ in $(seq 1 "$ROUNDS"); do
-  for config in "$A" "$B"; do
+  for side in A B; do
+    if [ $side = A ]; then config="$A"; jar="${BENCH_JAR_A:-${BENCH_JAR:-target/switchboard.jar}}"
+    else config="$B"; jar="${BENCH_JAR_B:-${BENCH_JAR:-target/switchboard.jar}}"; fi
     rm -f /tmp/bench-requests.db*
-    BENCH_UPSTREAM_PORT=9001 "$JAVA_HOME/bin/java" -jar "${BENCH_JAR:-target/switchboard.jar}" serve --config "$config" \
-      --port 9080 > /tmp/bench-gateway.log 2>&1 &
+    BENCH_UPSTREAM_PORT=9001 "$JAVA_HOME/bin/java" -jar "$jar" serve --config "$config" \
+      --port "$PORT" > /tmp/bench-gateway.log 2>&1 &
     gw=$!
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "$url" -d '{}' && break; sleep 0.1; done
     wrk -t2 -c32 -d"${WARM}s" -s "$SCRIPT" "$url" > /dev/null
@@ -32,7 +37,7 @@ for _ in $(seq 1 "$ROUNDS"); do
     c1=$(cpu $gw)
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     per=$(awk -v c=$((c1 - c0)) -v r="$rps" -v s="$MEASURE" 'BEGIN { printf "%.0f us", c * 10000 / (r * s) }')
-    echo "| $config | $rps | $per |"
+    echo "| $config ($side) | $rps | $per |"
     kill $gw; wait $gw 2>/dev/null || true
   done
 done

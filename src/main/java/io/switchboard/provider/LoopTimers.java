@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -149,7 +150,11 @@ public final class LoopTimers {
     @Override
     public void cancel() {
       if (!lane.owner.loop.inEventLoop()) {
-        lane.owner.loop.execute(this::cancel);
+        try {
+          lane.owner.loop.execute(this::cancel);
+        } catch (RejectedExecutionException e) {
+          // The loop has shut down: nothing it scheduled will run any more.
+        }
         return;
       }
       if (action != null) {
