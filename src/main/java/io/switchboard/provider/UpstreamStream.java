@@ -10,6 +10,7 @@ import io.vertx.core.streams.ReadStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The rest of an upstream stream once its first output chunk is known. The source stays paused until
@@ -28,6 +29,7 @@ public final class UpstreamStream {
   private long idleMillis;
   private String providerKey;
   private LoopTimers.Timeout idleTimer;
+  private long lastChunkNanos;
   private Handler<Throwable> errorHandler;
 
   public UpstreamStream(Buffer first, ReadStream<Buffer> source, ChunkTransformer transformer, Runnable cancel) {
@@ -95,7 +97,7 @@ public final class UpstreamStream {
       if (finished) {
         return;
       }
-      armIdleTimer();
+      lastChunkNanos = System.nanoTime();
       Buffer out;
       try {
         out = transformer.onChunk(chunk);
@@ -150,21 +152,35 @@ public final class UpstreamStream {
     }
   }
 
+  /**
+   * (Re)starts idle tracking from now. Chunks only note their time; the timer, armed once, checks on expiry
+   * whether the stream really was idle for the whole period and otherwise waits out the rest: one timer per
+   * idle period instead of a cancel and a new timer per chunk.
+   */
   private void armIdleTimer() {
     if (vertx == null || finished || paused) {
       return;
     }
-    disarmIdleTimer();
-    idleTimer = LoopTimers.schedule(vertx, idleMillis, () -> {
-      idleTimer = null;
-      if (finished) {
-        return;
-      }
-      terminate();
-      cancel.run();
-      errorHandler.handle(new StreamFailure(OpenAiErrors.body("Provider " + providerKey + " sent nothing for "
-          + idleMillis + " ms in the middle of the stream", "timeout_error", null, "stream_idle_timeout"), 504));
-    });
+    lastChunkNanos = System.nanoTime();
+    if (idleTimer == null) {
+      idleTimer = LoopTimers.schedule(vertx, idleMillis, this::checkIdle);
+    }
+  }
+
+  private void checkIdle() {
+    idleTimer = null;
+    if (finished || paused) {
+      return;
+    }
+    long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastChunkNanos);
+    if (quietMillis < idleMillis) {
+      idleTimer = LoopTimers.schedule(vertx, idleMillis - quietMillis, this::checkIdle);
+      return;
+    }
+    terminate();
+    cancel.run();
+    errorHandler.handle(new StreamFailure(OpenAiErrors.body("Provider " + providerKey + " sent nothing for "
+        + idleMillis + " ms in the middle of the stream", "timeout_error", null, "stream_idle_timeout"), 504));
   }
 
   private void disarmIdleTimer() {

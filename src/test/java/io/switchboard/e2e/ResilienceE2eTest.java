@@ -191,6 +191,34 @@ class ResilienceE2eTest extends E2eResources {
   }
 
   @Test
+  void aStreamWhoseGapsStayUnderTheIdleTimeoutRunsLongerThanIt() throws Exception {
+    List<String> events = MockUpstream.rawEvents(resource(STREAM));
+    MockUpstream a = upstream().then((req, b) -> {
+      var response = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+      var vertx = io.vertx.core.Vertx.currentContext().owner();
+      int[] next = {0};
+      // One event every 120 ms: each gap well under the idle timeout, the whole stream more than twice it.
+      vertx.setPeriodic(120, id -> {
+        if (next[0] < events.size()) {
+          response.write(events.get(next[0]++));
+        } else {
+          vertx.cancelTimer(id);
+          response.end();
+        }
+      });
+    });
+    int port = gateway("""
+        providers: [{key: a, provider: openai, api_key: sk-a, base_url: "%s/v1", stream_idle_timeout: 300ms}]
+        """.formatted(a.url()));
+    long start = System.nanoTime();
+    HttpResponse<String> response = post(port, BODY.replace("}]}", "}],\"stream\":true}"));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThan(600);
+    assertThat(events.size()).isGreaterThanOrEqualTo(5);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).doesNotContain("stream_idle_timeout").contains("[DONE]");
+  }
+
+  @Test
   void aContextLengthErrorGoesToTheConfiguredFallback() throws Exception {
     MockUpstream claude = upstream().then(json(400, "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
         + "\"message\":\"prompt is too long: 215000 tokens > 200000 maximum\"}}"));
