@@ -48,7 +48,7 @@ upstream() { # port [java -D options...]
   $JAVA "$@" -cp target/switchboard.jar bench/BenchUpstream.java "$port" 1 > "/tmp/bench-upstream-$port.log" 2>&1 &
   pids+=($!)
 }
-switchboard() { # upstream port -> pid in $sb_pid; through the launcher, so its JVM flags (class-data sharing) count
+switchboard() { # upstream port -> pid in $sb_pid; through the launcher, so its JVM flags (AOT cache, GC) count
   BENCH_UPSTREAM_PORT="$1" SWITCHBOARD_JAVA_OPTS="--enable-native-access=ALL-UNNAMED ${BENCH_GATEWAY_OPTS:-}" \
     ./switchboard serve --config bench/gateway.yaml --port "$SB" > /tmp/bench-switchboard.log 2>&1 &
   sb_pid=$!; pids+=($sb_pid)
@@ -66,7 +66,7 @@ declare -A R  # R[metric:system] = newline-separated samples
 add() { R["$1:$2"]+="$3"$'\n'; }
 
 # Time from start to first 200, three fresh starts each (the median: Switchboard's first start also records its
-# class-data archive, which the later ones map).
+# AOT cache, which the later ones map).
 upstream "$UP"; ready "$(url_of direct)"
 for _ in 1 2 3; do
   t0=$(now_ns); switchboard "$UP"; ready "$(url_of switchboard)"; t1=$(now_ns)
