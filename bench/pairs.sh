@@ -5,7 +5,8 @@
 #   bench/pairs.sh CONFIG_A CONFIG_B [ROUNDS] [WARMUP_S] [MEASURE_S]
 #   e.g. BENCH_SCRIPT=bench/post-unique.lua bench/pairs.sh bench/gateway.yaml bench/gateway-plugins.yaml 3
 # Two builds of one config: BENCH_JAR_A=/tmp/before.jar BENCH_JAR_B=target/switchboard.jar bench/pairs.sh C C
-# BENCH_PORT sets the gateway's port (default 9080).
+# BENCH_PORT sets the gateway's port (default 9080). JVM options: BENCH_OPTS_A / BENCH_OPTS_B (default: the
+# launcher's serve options without its AOT cache, see ./switchboard).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A="$1"; B="$2"; ROUNDS="${3:-2}"; WARM="${4:-25}"; MEASURE="${5:-10}"
@@ -17,6 +18,7 @@ command -v wrk >/dev/null || { echo "bench: installing wrk" >&2; apt-get install
 up=$!
 trap 'kill $up 2>/dev/null || true' EXIT
 sleep 3
+LAUNCHER_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xmn24m -XX:TrimNativeHeapInterval=1000"
 cpu() { awk '{print $14+$15}' "/proc/$1/stat"; }
 PORT="${BENCH_PORT:-9080}"
 url=http://127.0.0.1:$PORT/v1/chat/completions
@@ -26,8 +28,9 @@ for _ in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     if [ $side = A ]; then config="$A"; jar="${BENCH_JAR_A:-${BENCH_JAR:-target/switchboard.jar}}"
     else config="$B"; jar="${BENCH_JAR_B:-${BENCH_JAR:-target/switchboard.jar}}"; fi
+    opts_var="BENCH_OPTS_$side"; opts="${!opts_var-$LAUNCHER_OPTS}"
     rm -f /tmp/bench-requests.db*
-    BENCH_UPSTREAM_PORT=9001 "$JAVA_HOME/bin/java" -jar "$jar" serve --config "$config" \
+    BENCH_UPSTREAM_PORT=9001 "$JAVA_HOME/bin/java" $opts -jar "$jar" serve --config "$config" \
       --port "$PORT" > /tmp/bench-gateway.log 2>&1 &
     gw=$!
     for _ in $(seq 1 100); do curl -s -o /dev/null -X POST "$url" -d '{}' && break; sleep 0.1; done

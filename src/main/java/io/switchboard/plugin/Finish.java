@@ -150,23 +150,82 @@ public final class Finish {
     return usageReported;
   }
 
-  private static JsonNode usageIn(Buffer bytes) {
-    try (JsonParser parser = Json.MAPPER.createParser(bytes.getBytes())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if ("usage".equals(name)) {
-          return value == JsonToken.START_OBJECT ? PART.readTree(parser) : null;
-        }
-        parser.skipChildren();
-      }
+  private static JsonNode usageIn(Buffer buffer) {
+    byte[] bytes = buffer.getBytes();
+    int at = usageObjectStart(bytes);
+    if (at < 0) {
       return null;
+    }
+    try (JsonParser parser = Json.MAPPER.createParser(bytes, at, bytes.length - at)) {
+      return parser.nextToken() == JsonToken.START_OBJECT ? PART.readTree(parser) : null;
     } catch (IOException | RuntimeException e) {
       return null;  // not JSON: no usage, as for an unparsable body
     }
+  }
+
+  private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
+
+  /**
+   * Where the top-level {@code "usage"} member's object starts, or -1. A byte scan that follows only strings
+   * and nesting, several times cheaper than tokenising the answer (which is otherwise never parsed on the
+   * passthrough path); the usage object itself is then read by Jackson.
+   */
+  static int usageObjectStart(byte[] b) {
+    int depth = 0;
+    for (int i = 0; i < b.length; i++) {
+      byte c = b[i];
+      if (c == '"') {
+        boolean key = depth == 1 && matches(b, i, USAGE);
+        int close = stringEnd(b, i);
+        if (close < 0) {
+          return -1;
+        }
+        i = close;
+        if (key) {
+          int j = skipSpace(b, i + 1);
+          if (j < b.length && b[j] == ':') {
+            j = skipSpace(b, j + 1);
+            return j < b.length && b[j] == '{' ? j : -1;
+          }
+        }
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+    return -1;
+  }
+
+  /** The index of the quote closing the string opened at {@code open}, or -1. */
+  private static int stringEnd(byte[] b, int open) {
+    for (int i = open + 1; i < b.length; i++) {
+      if (b[i] == '\\') {
+        i++;
+      } else if (b[i] == '"') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean matches(byte[] b, int at, byte[] word) {
+    if (at + word.length > b.length) {
+      return false;
+    }
+    for (int k = 0; k < word.length; k++) {
+      if (b[at + k] != word[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int skipSpace(byte[] b, int i) {
+    while (i < b.length && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) {
+      i++;
+    }
+    return i;
   }
 
   /** What the answer cost at list price, or null when no upstream answered or the model has no price. */
