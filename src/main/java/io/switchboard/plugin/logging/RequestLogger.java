@@ -285,13 +285,22 @@ final class RequestLogger implements Plugin {
     b.append(' ').append(key).append('=');
     if (value instanceof String s) {
       // Client-chosen text (the user): a line break in it must not forge a second log line.
-      for (int i = 0; i < s.length(); i++) {
+      int clean = 0;
+      while (clean < s.length() && !control(s.charAt(clean))) {
+        clean++;
+      }
+      b.append(s, 0, clean);
+      for (int i = clean; i < s.length(); i++) {
         char c = s.charAt(i);
-        b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        b.append(control(c) ? '?' : c);
       }
     } else {
       b.append(value);
     }
+  }
+
+  private static boolean control(char c) {
+    return c < 0x20 || c == 0x7f;
   }
 
   private static String blankToNull(String s) {
