@@ -117,7 +117,7 @@ public final class BatchingLogWriter implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock");
     this.queue = new ArrayBlockingQueue<>(settings.capacity());
     // A platform thread: SQLite's native calls would pin a virtual thread's carrier for every write anyway.
-    this.thread = Thread.ofPlatform().name("switchboard-request-log").daemon(true).unstarted(this::run);
+    this.thread = Thread.ofPlatform().name("sb-request-rows").daemon(true).unstarted(this::run);
     thread.start();
   }
 

@@ -36,7 +36,8 @@ final class LineWriter {
   LineWriter(Logger target, int capacity) {
     this.target = target;
     this.queue = new ArrayBlockingQueue<>(capacity);
-    this.thread = Thread.ofPlatform().name("switchboard-request-lines").daemon(true).start(this::run);
+    // Thread names stay under 16 characters, the kernel's limit, so top -H and /proc tell the two writers apart.
+    this.thread = Thread.ofPlatform().name("sb-request-lines").daemon(true).start(this::run);
   }
 
   void offer(Level level, String text) {

@@ -258,7 +258,7 @@ class RequestLoggerTest {
       }
       logger.close().await(10, TimeUnit.SECONDS);
 
-      assertThat(lines.list).hasSize(500).allMatch(e -> e.getThreadName().equals("switchboard-request-lines"));
+      assertThat(lines.list).hasSize(500).allMatch(e -> e.getThreadName().equals("sb-request-lines"));
       assertThat(lines.list.get(0).getLevel().toString()).isEqualTo("INFO");
       assertThat(lines.list.get(1).getLevel().toString()).isEqualTo("WARN");
       assertThat(lines.list.get(499).getFormattedMessage()).contains("status=429");
