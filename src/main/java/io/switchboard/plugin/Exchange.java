@@ -4,11 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.provider.Operation;
 import io.vertx.core.MultiMap;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -21,8 +17,6 @@ public final class Exchange {
   public static final String ANONYMOUS = "anonymous";
   /** A request header naming the end user, for per-user limits; the body's {@code user} field is the fallback. */
   public static final String USER_HEADER = "x-switchboard-user";
-  /** Never used itself, only cloned: see {@link #sha256()}. */
-  private static final MessageDigest SHA_256 = newSha256();
 
   private final String requestId;
   private final Operation operation;
@@ -139,25 +133,6 @@ public final class Exchange {
     if (credential == null) {
       return ANONYMOUS;
     }
-    byte[] digest = sha256().digest(credential.getBytes(StandardCharsets.UTF_8));
-    return "key-" + HexFormat.of().formatHex(digest, 0, 8);
-  }
-
-  /** A SHA-256 instance cloned from one looked up once: the provider lookup cost more than the hash itself. */
-  private static MessageDigest sha256() {
-    try {
-      return (MessageDigest) SHA_256.clone();
-    } catch (CloneNotSupportedException e) {
-      return newSha256();
-    }
-  }
-
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return "key-" + Sha256.hex(credential, 8);
   }
 }

@@ -3,11 +3,8 @@ package io.switchboard.plugin.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.plugin.Exchange;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.switchboard.plugin.Sha256;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -28,14 +25,6 @@ final class CacheKey {
   static final Set<String> IGNORED = Set.of("stream", "stream_options", "user", "safety_identifier",
       "prompt_cache_key");
 
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
-  });
-  private static final HexFormat HEX = HexFormat.of();
   private static final double EXACT_LONG = 9.007199254740992E15;  // 2^53: beyond it doubles skip integers
 
   private CacheKey() {}
@@ -55,8 +44,7 @@ final class CacheKey {
     }
     out.append('}');
     object(out, body, true);
-    byte[] digest = SHA256.get().digest(out.toString().getBytes(StandardCharsets.UTF_8));
-    return HEX.formatHex(digest);
+    return Sha256.hex(out.toString(), 32);
   }
 
   private static void value(StringBuilder out, JsonNode node) {
