@@ -22,6 +22,7 @@ public final class Finish {
   public static final int CLIENT_CLOSED = 499;
 
   /** Reads one value out of a larger document: what follows it is not "trailing". */
+  private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
   private static final ObjectReader PART = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final int status;
@@ -162,8 +163,6 @@ public final class Finish {
       return null;  // not JSON: no usage, as for an unparsable body
     }
   }
-
-  private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
 
   /**
    * Where the top-level {@code "usage"} member's object starts, or -1. A byte scan that follows only strings

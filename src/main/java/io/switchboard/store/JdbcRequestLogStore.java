@@ -53,7 +53,7 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
   }
 
   private static String insertSql(String table, int rows) {
-    String values = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    String values = "(" + String.join(", ", Collections.nCopies(PARAMETERS, "?")) + ")";
     return "INSERT INTO " + table + " (" + COLUMNS + ") VALUES " + String.join(", ", Collections.nCopies(rows, values));
   }
 
@@ -108,29 +108,28 @@ abstract class JdbcRequestLogStore implements RequestLogStore {
     int chunked = rows.size() - rows.size() % ROWS_PER_STATEMENT;
     try {
       if (chunked > 0) {
-        try (PreparedStatement statement = c.prepareStatement(insertChunkSql)) {
-          for (int start = 0; start < chunked; start += ROWS_PER_STATEMENT) {
-            for (int i = 0; i < ROWS_PER_STATEMENT; i++) {
-              bind(statement, i * PARAMETERS, rows.get(start + i));
-            }
-            statement.addBatch();
-          }
-          statement.executeBatch();
-        }
+        insert(c, insertChunkSql, rows.subList(0, chunked), ROWS_PER_STATEMENT);
       }
       if (chunked < rows.size()) {
-        try (PreparedStatement statement = c.prepareStatement(insertSql)) {
-          for (RequestLogRow row : rows.subList(chunked, rows.size())) {
-            bind(statement, 0, row);
-            statement.addBatch();
-          }
-          statement.executeBatch();
-        }
+        insert(c, insertSql, rows.subList(chunked, rows.size()), 1);
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
       discard(c);
       throw e;
+    }
+  }
+
+  /** One batch of {@code sql}, each statement taking the next {@code perStatement} rows (a multiple of the size). */
+  private void insert(Connection c, String sql, List<RequestLogRow> rows, int perStatement) throws SQLException {
+    try (PreparedStatement statement = c.prepareStatement(sql)) {
+      for (int start = 0; start < rows.size(); start += perStatement) {
+        for (int i = 0; i < perStatement; i++) {
+          bind(statement, i * PARAMETERS, rows.get(start + i));
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
     }
   }
 
