@@ -1,4 +1,4 @@
-package io.switchboard.cli;
+package io.switchboard.logging;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -6,7 +6,6 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import io.switchboard.logging.StderrAppender;
 
 /**
  * Logback's configuration in code (registered in META-INF/services), what logback.xml said before: lines to
