@@ -1,0 +1,203 @@
+package io.switchboard.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.provider.ResponseCodec;
+import io.switchboard.provider.UpstreamStream;
+import io.switchboard.provider.anthropic.AnthropicSseStream;
+import io.switchboard.provider.gemini.GeminiCodec;
+import io.switchboard.provider.openai.OpenAiCodec;
+import io.switchboard.stream.ChatStreamAssembler;
+import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.UsageStripper;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The gateway's work per upstream stream chunk, one recorded SSE event per chunk, through the codec's
+ * {@code streamTransformer()} and a real {@link UpstreamStream} as HttpUpstream and ApiHandler wire them (the
+ * first chunk before the stream is handed over, the rest through its source handler). One op is one chunk; a new
+ * stream starts when the recording runs out, so each stream's setup and end are spread over its chunks.
+ * <ul>
+ *   <li>{@code openai}: passthrough, no plugins (OpenAiSseCheck watching for [DONE]); gpt-4o text, 34 events.
+ *   <li>{@code openai-plugins}: the same with a plugin that needs the answer and a client that did not ask for
+ *       usage: the usage chunk taken out (UsageStripper), every chunk fed to the ChatStreamAssembler.
+ *   <li>{@code anthropic-text}, {@code anthropic-tool}: Anthropic events to OpenAI chunk frames (AnthropicSseStream),
+ *       raw SSE recorded by anthropic-sdk-python: 9 events of text, 15 of text and a tool call.
+ *   <li>{@code gemini}: Gemini streamGenerateContent events to OpenAI chunk frames (GeminiCodec); 3 events, the
+ *       last 1.3 KB, most of it a thought signature.
+ * </ul>
+ * The socket write is not included. Run with bench/jmh.sh; not part of the test suite.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class SseBenchmark {
+  @Param({"openai", "openai-plugins", "anthropic-text", "anthropic-tool", "gemini"})
+  public String path;
+
+  List<Buffer> chunks;
+  Supplier<ChunkTransformer> transformers;
+  boolean plugins;
+
+  // One stream in progress.
+  int next;
+  ChunkTransformer transformer;
+  ManualSource source;
+  ChatStreamAssembler assembler;
+  Buffer out;
+  ObjectNode completion;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    var openAi = new OpenAiCodec(ConfigLoader.parse(
+        "providers:\n  - {key: openai, provider: openai, api_key: sk-bench}\n", Map.of()).providers().getFirst());
+    ResponseCodec gemini = new GeminiCodec("gemini", "gemini-3-pro-preview", false, "bench-key");
+    plugins = path.equals("openai-plugins");
+    switch (path) {
+      case "openai", "openai-plugins" -> {
+        chunks = events("/providers/openai/openai-python-inline-snapshot/"
+            + "e2aad469b71d1d4894ff833ea147020a9d875eb7ce644a0ff355581690a4cbfd.bin");
+        transformers = openAi::streamTransformer;
+      }
+      case "anthropic-text", "anthropic-tool" -> {
+        chunks = events("/providers/anthropic/anthropic-sdk-python/"
+            + (path.equals("anthropic-text") ? "basic" : "tool_use") + "_response.txt");
+        transformers = () -> AnthropicSseStream.of(false);
+      }
+      case "gemini" -> {
+        // Vercel keeps only each event's data; framed here as Gemini's alt=sse sends it.
+        chunks = new ArrayList<>();
+        for (String line : BenchBodies.fixture("/providers/gemini/vercel-ai/google-text.chunks.txt")
+            .toString(StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList()) {
+          chunks.add(Buffer.buffer("data: " + line + "\r\n\r\n"));
+        }
+        transformers = gemini::streamTransformer;
+      }
+      default -> throw new IllegalArgumentException("path: " + path);
+    }
+    next = chunks.size();
+  }
+
+  @Benchmark
+  public Buffer chunk() {
+    if (next == chunks.size()) {
+      if (source != null) {
+        source.end();
+      }
+      next = 0;
+      transformer = transformers.get();
+    }
+    Buffer chunk = chunks.get(next++);
+    if (next == 1) {
+      // HttpUpstream.awaitFirstChunk: the first chunk goes through the transformer before the stream is handed on.
+      out = transformer.onChunk(chunk);
+      start(out);
+    } else {
+      source.handler.handle(chunk);
+    }
+    return out;
+  }
+
+  /** ApiHandler.routeAndExecute (the usage stripper) and relay (the tracker's assembler, the data handler). */
+  private void start(Buffer first) {
+    source = new ManualSource();
+    UpstreamStream stream = new UpstreamStream(first, source, transformer, () -> {});
+    assembler = plugins ? new ChatStreamAssembler() : null;
+    if (plugins) {
+      stream.through(new UsageStripper());
+    }
+    data(stream.first());
+    stream.start(this::data, end -> {
+      if (assembler != null) {
+        assembler.end();
+        completion = assembler.completion();
+      }
+    }, error -> {
+      throw new IllegalStateException("the recorded stream failed", error);
+    });
+  }
+
+  private void data(Buffer data) {
+    out = data;
+    if (assembler != null && data.length() > 0) {
+      assembler.feed(data);
+    }
+  }
+
+  /** A recorded SSE body cut into one chunk per event, as upstreams usually send them. */
+  private static List<Buffer> events(String fixture) {
+    String text = BenchBodies.fixture(fixture).toString(StandardCharsets.UTF_8);
+    List<Buffer> events = new ArrayList<>();
+    for (String event : text.split("\n\n")) {
+      if (!event.isBlank()) {
+        events.add(Buffer.buffer(event.strip() + "\n\n"));
+      }
+    }
+    return events;
+  }
+
+  /** The upstream response as UpstreamStream sees it; chunks are pushed in by the benchmark, synchronously. */
+  static final class ManualSource implements ReadStream<Buffer> {
+    Handler<Buffer> handler;
+    Handler<Void> endHandler;
+
+    void end() {
+      endHandler.handle(null);
+    }
+
+    @Override
+    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
+      this.handler = handler;
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> pause() {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> resume() {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> fetch(long amount) {
+      return this;
+    }
+
+    @Override
+    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
+      this.endHandler = endHandler;
+      return this;
+    }
+  }
+}
