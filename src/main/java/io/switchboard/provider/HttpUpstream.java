@@ -1,5 +1,6 @@
 package io.switchboard.provider;
 
+import io.switchboard.api.BodyCollector;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.stream.ChunkTransformer;
 import io.switchboard.stream.StreamFailure;
@@ -161,7 +162,7 @@ public final class HttpUpstream {
       int status = response.statusCode();
       String upstreamId = upstreamRequestId(response.headers());
       if (status < 200 || status >= 300) {
-        response.body().onComplete(ar -> {
+        BodyCollector.collect(response).onComplete(ar -> {
           Buffer body = ar.succeeded() ? ar.result() : Buffer.buffer();
           Duration retryAfter = retryAfter(response.headers());
           fail(new UpstreamException(UpstreamException.Kind.STATUS, status,
@@ -170,7 +171,7 @@ public final class HttpUpstream {
         return;
       }
       if (!stream) {
-        response.body().onComplete(ar -> {
+        BodyCollector.collect(response).onComplete(ar -> {
           if (ar.failed()) {
             fail(connectionFailure(ar.cause(), timeout));
             return;
@@ -189,7 +190,7 @@ public final class HttpUpstream {
       String contentType = response.getHeader(HttpHeaders.CONTENT_TYPE);
       if (contentType != null && contentType.startsWith("application/json")) {
         // A server that ignored stream=true: not a stream, and not to be relayed as one.
-        response.body().onComplete(ar -> fail(UpstreamException.protocol(config.key(),
+        BodyCollector.collect(response).onComplete(ar -> fail(UpstreamException.protocol(config.key(),
             "expected an event stream, got application/json")));
         return;
       }

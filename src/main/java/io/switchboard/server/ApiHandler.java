@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
+import io.switchboard.api.BodyCollector;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.plugin.Exchange;
@@ -155,7 +156,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       tooLarge(request);
       return;
     }
-    Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+    BodyCollector body = new BodyCollector(declared > 0 ? (int) declared : 0);
     boolean[] over = {false};
     request.handler(chunk -> {
       if (over[0]) {
@@ -166,12 +167,12 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         tooLarge(request);
         return;
       }
-      body.appendBuffer(chunk);
+      body.add(chunk);
     });
     request.exceptionHandler(t -> LOG.debug("request {} body failed: {}", requestId, t.toString()));
     request.endHandler(v -> {
       if (!over[0]) {
-        dispatch(request, response, operation, body, requestId, start);
+        dispatch(request, response, operation, body.result(), requestId, start);
       }
     });
   }
