@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark (not a test): the mock upstream called directly, through Switchboard, and
 # through the Portkey gateway (npm @portkey-ai/gateway, pinned in bench/portkey), alternating system by system
-# in each round; every figure is the median over the rounds. Writes bench/results/compare.md, a plot
+# in each round; every figure is the median over the rounds. The closed-loop and stream measures also run through
+# a naive Node.js pipe proxy (bench/node-proxy.js): what a proxy that parses nothing reaches on the same cores in
+# the same run, the yardstick the issue's targets were set against. Writes bench/results/compare.md, a plot
 # bench/results/compare.svg, and the same table into BENCHMARKS.md between its compare markers.
 #   bench/compare.sh [ROUNDS]        BENCH_DURATION=seconds per wrk run (default 10)
 # Everything shares the machine's cores: the mock upstream (Vert.x, its own process), the load generators
@@ -14,7 +16,7 @@ RATES="${BENCH_RATES:-1000 5000}"
 STREAMS="${BENCH_STREAMS:-10000}"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
-UP=9001; SLOW_UP=9002; SB=9080; PK=8787
+UP=9001; SLOW_UP=9002; SB=9080; PK=8787; NP=9081
 OUT=bench/results
 mkdir -p "$OUT"
 
@@ -53,12 +55,16 @@ switchboard() { # upstream port -> pid in $sb_pid; through the launcher, so its 
     ./switchboard serve --config bench/gateway.yaml --port "$SB" > /tmp/bench-switchboard.log 2>&1 &
   sb_pid=$!; pids+=($sb_pid)
 }
+pipe() {  # the issue's yardstick: a naive Node.js pipe proxy (bench/node-proxy.js), no parsing at all
+  node bench/node-proxy.js "$NP" "$UP" > /tmp/bench-pipe.log 2>&1 &
+  pids+=($!)
+}
 portkey() {
   (cd bench/portkey && exec node node_modules/@portkey-ai/gateway/build/start-server.js --headless --port="$PK") \
     > /tmp/bench-portkey.log 2>&1 &
   pk_pid=$!; pids+=($pk_pid)
 }
-url_of() { case "$1" in direct) echo "http://127.0.0.1:$UP/v1/chat/completions";; switchboard) echo "http://127.0.0.1:$SB/v1/chat/completions";; portkey) echo "http://127.0.0.1:$PK/v1/chat/completions";; esac; }
+url_of() { case "$1" in direct) echo "http://127.0.0.1:$UP/v1/chat/completions";; switchboard) echo "http://127.0.0.1:$SB/v1/chat/completions";; pipe) echo "http://127.0.0.1:$NP/v1/chat/completions";; portkey) echo "http://127.0.0.1:$PK/v1/chat/completions";; esac; }
 host_of() { [ "$1" = portkey ] && echo "http://127.0.0.1:${2:-$UP}/v1" || echo ""; }
 loadgen_headers() { [ "$1" = portkey ] && echo "-Dheader.x-portkey-provider=openai -Dheader.x-portkey-custom-host=http://127.0.0.1:${2:-$UP}/v1" || echo ""; }
 
@@ -75,16 +81,16 @@ for _ in 1 2 3; do
   add ready_ms portkey "$(( (t1 - t0) / 1000000 ))"; kill "$pk_pid"; wait "$pk_pid" 2>/dev/null || true
 done
 
-switchboard "$UP"; portkey
-ready "$(url_of switchboard)"; ready "$(url_of portkey)" -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: $(host_of portkey)"
-for sys in direct switchboard portkey; do  # warm-up (JIT, connection pools)
+switchboard "$UP"; portkey; pipe
+ready "$(url_of switchboard)"; ready "$(url_of pipe)"; ready "$(url_of portkey)" -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: $(host_of portkey)"
+for sys in direct switchboard portkey pipe; do  # warm-up (JIT, connection pools)
   PORTKEY_CUSTOM_HOST=$(host_of $sys) wrk -t2 -c32 -d20s -s bench/post-compare.lua "$(url_of $sys)" >/dev/null
   PORTKEY_CUSTOM_HOST=$(host_of $sys) STREAM=1 wrk -t2 -c32 -d5s -s bench/post-compare.lua "$(url_of $sys)" >/dev/null
 done
 
 for round in $(seq 1 "$ROUNDS"); do
   echo "bench: round $round of $ROUNDS" >&2
-  for sys in direct switchboard portkey; do
+  for sys in direct switchboard portkey pipe; do
     url=$(url_of $sys); host=$(host_of $sys)
     out=$(PORTKEY_CUSTOM_HOST=$host wrk -t1 -c1 -d"${DUR}s" --latency -s bench/post-compare.lua "$url")
     add c1_p50_us $sys "$(to_us "$(awk '$1=="50%" {print $2}' <<<"$out")")"
@@ -139,22 +145,22 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $ROUNDS rounds of ${DUR}s, medians. Switchboard $(git rev-parse --short HEAD), Portkey gateway 1.15.2."
   echo
-  echo "| measure | direct | Switchboard | Portkey | Switchboard vs direct | Switchboard vs Portkey |"
-  echo "|---|---|---|---|---|---|"
+  echo "| measure | direct | Switchboard | Portkey | naive pipe | Switchboard vs direct | pipe vs direct | Switchboard vs Portkey |"
+  echo "|---|---|---|---|---|---|---|---|"
   for k in c1_p50_us c1_p99_us ttfb_p50_us ttfb_p99_us; do
-    d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey)
-    echo "| $k | $d | $s | $p | +$(added "$s" "$d") us | Portkey +$(added "$p" "$d") us |"
+    d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey); n=$(m $k pipe)
+    echo "| $k | $d | $s | $p | $n | +$(added "$s" "$d") us | +$(added "$n" "$d") us | Portkey +$(added "$p" "$d") us |"
   done
   for k in c32_rps sse_streams_s; do
-    d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey)
-    echo "| $k | $d | $s | $p | $(ratio "$s" "$d") | $(ratio "$s" "$p") |"
+    d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey); n=$(m $k pipe)
+    echo "| $k | $d | $s | $p | $n | $(ratio "$s" "$d") | $(ratio "$n" "$d") | $(ratio "$s" "$p") |"
   done
   for rate in $RATES; do for q in p50 p99; do
     k="open${rate}_${q}_us"; d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey)
-    echo "| $k | $d | $s | $p | +$(added "$s" "$d") us | Portkey +$(added "$p" "$d") us |"
+    echo "| $k | $d | $s | $p | | +$(added "$s" "$d") us | | Portkey +$(added "$p" "$d") us |"
   done; done
   for k in ready_ms rss1k_mb idle_rss_mb streams_open streams_rss_mb; do
-    echo "| $k | | $(m $k switchboard) | $(m $k portkey) | | |"
+    echo "| $k | | $(m $k switchboard) | $(m $k portkey) | | | | |"
   done
 } > "$OUT/compare.md"
 cat "$OUT/compare.md"
@@ -162,12 +168,12 @@ cat "$OUT/compare.md"
 # The plot: c=32 throughput and c=1 latency of the three systems.
 {
   echo "system rps p50"
-  for sys in direct switchboard portkey; do echo "$sys $(m c32_rps $sys) $(m c1_p50_us $sys)"; done
+  for sys in direct switchboard portkey pipe; do echo "$sys $(m c32_rps $sys) $(m c1_p50_us $sys)"; done
 } > "$OUT/compare.dat"
 gnuplot <<EOF
 set terminal svg size 900,380 font "sans,12"
 set output "$OUT/compare.svg"
-set multiplot layout 1,2 title "Switchboard vs direct vs Portkey ($(nproc) cores, mock upstream)"
+set multiplot layout 1,2 title "Switchboard vs direct vs Portkey vs a naive pipe ($(nproc) cores, mock upstream)"
 set style data histograms
 set style fill solid 0.8 border -1
 set boxwidth 0.7
