@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.switchboard.stream.MemoryReadStream;
+import io.switchboard.testing.ManualReadStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,10 +56,10 @@ class BodyCollectorTest {
       assertThat(whole.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toString())
           .isEqualTo("{\"a\":1}");
 
-      FailingStream failing = new FailingStream();
+      ManualReadStream failing = new ManualReadStream();
       Future<Buffer> failed = BodyCollector.collect(failing);
-      failing.handler.handle(Buffer.buffer("{\"a\""));
-      failing.exceptionHandler.handle(new IllegalStateException("connection closed"));
+      failing.push(Buffer.buffer("{\"a\""));
+      failing.fail(new IllegalStateException("connection closed"));
       assertThat(failed.failed()).isTrue();
       assertThat(failed.cause()).hasMessage("connection closed");
     } finally {
@@ -79,42 +78,5 @@ class BodyCollectorTest {
     byte[] json = "{\"direct\":true}".getBytes(StandardCharsets.UTF_8);
     Buffer direct = BufferInternal.buffer(Unpooled.directBuffer(json.length).writeBytes(json));
     assertThat(Json.parse(direct).path("direct").asBoolean()).isTrue();
-  }
-
-  private static final class FailingStream implements ReadStream<Buffer> {
-    Handler<Buffer> handler;
-    Handler<Throwable> exceptionHandler;
-
-    @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      this.exceptionHandler = handler;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-      this.handler = handler;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-      return this;
-    }
   }
 }

@@ -10,9 +10,8 @@ import io.switchboard.provider.openai.OpenAiCodec;
 import io.switchboard.stream.ChatStreamAssembler;
 import io.switchboard.stream.ChunkTransformer;
 import io.switchboard.stream.UsageStripper;
-import io.vertx.core.Handler;
+import io.switchboard.testing.ManualReadStream;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.streams.ReadStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +64,7 @@ public class SseBenchmark {
   // One stream in progress.
   int next;
   ChunkTransformer transformer;
-  ManualSource source;
+  ManualReadStream source;  // the upstream response as UpstreamStream sees it, driven synchronously
   ChatStreamAssembler assembler;
   Buffer out;
   ObjectNode completion;
@@ -116,14 +115,14 @@ public class SseBenchmark {
       out = transformer.onChunk(chunk);
       start(out);
     } else {
-      source.handler.handle(chunk);
+      source.push(chunk);
     }
     return out;
   }
 
   /** ApiHandler.routeAndExecute (the usage stripper) and relay (the tracker's assembler, the data handler). */
   private void start(Buffer first) {
-    source = new ManualSource();
+    source = new ManualReadStream();
     UpstreamStream stream = new UpstreamStream(first, source, transformer, () -> {});
     assembler = plugins ? new ChatStreamAssembler() : null;
     if (plugins) {
@@ -157,47 +156,5 @@ public class SseBenchmark {
       }
     }
     return events;
-  }
-
-  /** The upstream response as UpstreamStream sees it; chunks are pushed in by the benchmark, synchronously. */
-  static final class ManualSource implements ReadStream<Buffer> {
-    Handler<Buffer> handler;
-    Handler<Void> endHandler;
-
-    void end() {
-      endHandler.handle(null);
-    }
-
-    @Override
-    public ReadStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> handler(Handler<Buffer> handler) {
-      this.handler = handler;
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> pause() {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> resume() {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> fetch(long amount) {
-      return this;
-    }
-
-    @Override
-    public ReadStream<Buffer> endHandler(Handler<Void> endHandler) {
-      this.endHandler = endHandler;
-      return this;
-    }
   }
 }
