@@ -21,8 +21,8 @@ public final class Finish {
   /** The status logged for a client that left before its answer (nginx's convention). */
   public static final int CLIENT_CLOSED = 499;
 
-  /** Reads one value out of a larger document: what follows it is not "trailing". */
   private static final byte[] USAGE = {'"', 'u', 's', 'a', 'g', 'e', '"'};
+  /** Reads one value out of a larger document: what follows it is not "trailing". */
   private static final ObjectReader PART = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final int status;

@@ -65,7 +65,7 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
     boolean sendKey = auth.sendsKey() && !config.apiKey().isEmpty();
     this.authHeader = sendKey ? HttpHeaders.createOptimized(auth.header()) : null;
     this.authValue = sendKey ? HttpHeaders.createOptimized(auth.prefix() + config.apiKey().value()) : null;
-    this.quirks = new RequestQuirks(preset == null ? Preset.Quirks.NONE : preset.quirks());
+    this.quirks = RequestQuirks.of(preset);
     this.providerName = preset == null ? config.key() : preset.name();
   }
 

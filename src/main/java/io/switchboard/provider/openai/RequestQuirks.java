@@ -18,6 +18,11 @@ import java.util.Map;
 record RequestQuirks(Preset.Quirks quirks) {
   private static final String STREAM_OPTIONS = "stream_options";
 
+  /** The quirks of a provider's preset; none for a provider without one. */
+  static RequestQuirks of(Preset preset) {
+    return new RequestQuirks(preset == null ? Preset.Quirks.NONE : preset.quirks());
+  }
+
   /** The bytes to send; throws the 400 of the {@code reject} policy. */
   Buffer apply(UpstreamRequest request, UnsupportedParams params) {
     ObjectNode body = request.body();

@@ -1,7 +1,6 @@
 package io.switchboard.provider.openai;
 
 import io.switchboard.config.GatewayConfig;
-import io.switchboard.config.Preset;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.vertx.core.buffer.Buffer;
@@ -14,8 +13,7 @@ public final class OpenAiRequestAccess {
   private final RequestQuirks quirks;
 
   public OpenAiRequestAccess(GatewayConfig.Provider config) {
-    Preset preset = config.preset();
-    this.quirks = new RequestQuirks(preset == null ? Preset.Quirks.NONE : preset.quirks());
+    this.quirks = RequestQuirks.of(config.preset());
   }
 
   public Buffer body(UpstreamRequest request, UnsupportedParams params) {
