@@ -40,6 +40,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.internal.ContextInternal;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +61,17 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private static final Buffer HEALTHY = Buffer.buffer("{\"status\":\"ok\"}");
 
   private final Gateway gateway;
+  private final ContextInternal loop;
   private final long maxBodyBytes;
   private int inFlight;  // this event loop's requests between arrival and the end of their answer
   private boolean draining;
   private final ObjectNode models;
   private final Buffer modelList;
 
-  ApiHandler(Gateway gateway) {
+  /** {@code loop}: the context of the verticle whose server this handler serves; its answers are written there. */
+  ApiHandler(Gateway gateway, ContextInternal loop) {
     this.gateway = gateway;
+    this.loop = loop;
     this.maxBodyBytes = gateway.config().server().maxBodyBytes();
     this.models = modelList(gateway);
     this.modelList = Json.buffer(models);
@@ -201,13 +205,28 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         start);
     Tracker tracker = chain.isEmpty() ? null : new Tracker(exchange);
     chain.run(exchange, ex -> routeAndExecute(ex, bytes, cancellation, tracker))
-        .onComplete(ar -> {
+        .onComplete(onLoop(ar -> {
           if (ar.succeeded()) {
             respond(response, ar.result(), cancellation.isCancelled(), tracker);
           } else {
             fail(response, ar.cause(), requestId, tracker);
           }
-        });
+        }));
+  }
+
+  /**
+   * {@code handler}, run on this handler's event loop. The server runs in strict thread mode, which refuses a
+   * write from any other thread, and an answer can complete elsewhere (a Redis reply on another loop's
+   * connection, a plugin's worker): those events hop back first. On the loop, the common case, it runs at once.
+   */
+  private <T> Handler<T> onLoop(Handler<T> handler) {
+    return event -> {
+      if (loop.inThread()) {
+        handler.handle(event);
+      } else {
+        loop.runOnContext(v -> handler.handle(event));
+      }
+    };
   }
 
   /**
@@ -354,7 +373,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private static void relay(HttpServerResponse response, UpstreamStream stream, Tracker tracker) {
+  private void relay(HttpServerResponse response, UpstreamStream stream, Tracker tracker) {
     response.setStatusCode(200)
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
@@ -375,8 +394,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     } else {
       response.writeHead();  // a plugin holds the first bytes back; the client still gets its headers now
     }
+    // A stream's events come from its source's thread: this loop for an upstream call (the verticle's own
+    // client), possibly another for a stream a plugin replays; onLoop keeps the writes here either way.
     stream.start(
-        data -> {
+        onLoop(data -> {
           if (tracker != null) {
             tracker.streamData(data);
           }
@@ -385,14 +406,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             stream.pause();
             response.drainHandler(v -> stream.resume());
           }
-        },
-        end -> {
+        }),
+        onLoop(end -> {
           if (tracker != null) {
             tracker.streamEnded(null);  // first: over HTTP/2, ending the response runs its close handler at once
           }
           response.end();
-        },
-        error -> {
+        }),
+        onLoop(error -> {
           ObjectNode body = error instanceof StreamFailure f ? f.errorBody()
               : OpenAiErrors.body("The upstream stream failed: " + describe(error), "api_error", null,
                   "upstream_stream_error");
@@ -403,7 +424,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
             response.write(SseEncoder.data(Json.string(body)));
             response.end();
           }
-        });
+        }));
   }
 
   private void fail(HttpServerResponse response, Throwable cause, String requestId, Tracker tracker) {
