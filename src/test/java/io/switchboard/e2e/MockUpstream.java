@@ -37,6 +37,7 @@ final class MockUpstream implements AutoCloseable {
   private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
   private final AtomicInteger openConnections = new AtomicInteger();
   private final AtomicInteger abandoned = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private final boolean ssl;
   private volatile Reply fallback = status(500, "{\"error\":{\"message\":\"no reply scripted\",\"type\":\"server_error\"}}");
 
@@ -49,6 +50,7 @@ final class MockUpstream implements AutoCloseable {
     ssl = options.isSsl();
     server = vertx.createHttpServer(options)
         .connectionHandler(c -> {
+          connections.incrementAndGet();
           openConnections.incrementAndGet();
           c.closeHandler(v -> openConnections.decrementAndGet());
         })
@@ -85,6 +87,11 @@ final class MockUpstream implements AutoCloseable {
 
   int openConnections() {
     return openConnections.get();
+  }
+
+  /** Connections accepted since the start. */
+  int connections() {
+    return connections.get();
   }
 
   /** Responses whose stream or connection closed before they ended. */

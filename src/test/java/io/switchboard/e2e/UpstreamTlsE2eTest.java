@@ -103,12 +103,15 @@ class UpstreamTlsE2eTest extends E2eResources {
   @Test
   void withTheCaFileTheCallSucceeds() throws Exception {
     MockUpstream up = tlsUpstream(false, false).always(json(200, resource(OK)));
-    int port = gateway("providers:\n" + provider("private", up, caFile()));
+    int port = gateway("providers:\n" + provider("private", up, caFile()), 1);
 
-    HttpResponse<String> response = post(port, BODY);
+    for (int i = 0; i < 5; i++) {
+      assertThat(post(port, BODY).statusCode()).isEqualTo(200);
+    }
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(versions(up)).containsExactly(HttpVersion.HTTP_1_1);
+    assertThat(versions(up)).hasSize(5).containsOnly(HttpVersion.HTTP_1_1);
+    // One handshake: the per-request TLS options still find the pooled connection.
+    assertThat(up.connections()).isEqualTo(1);
   }
 
   @Test
@@ -160,6 +163,29 @@ class UpstreamTlsE2eTest extends E2eResources {
     assertThat(post(port, BODY.replace("gpt-4o", "h1-model")).statusCode()).isEqualTo(200);
 
     assertThat(versions(up)).containsExactly(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1);
+  }
+
+  @Test
+  void concurrentCallsShareAFewH2Connections() throws Exception {
+    MockUpstream up = tlsUpstream(true, false).always(MockUpstream.sse(
+        MockUpstream.rawEvents(resource(STREAM))));
+    int port = gateway("providers:\n" + provider("h2", up, "http2: true, " + caFile()), 1);
+
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int round = 0; round < 2; round++) {
+      for (int i = 0; i < 24; i++) {
+        calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(STREAM_BODY)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var call : calls) {
+        assertThat(call.get().statusCode()).isEqualTo(200);
+      }
+    }
+
+    assertThat(versions(up)).hasSize(48).containsOnly(HttpVersion.HTTP_2);
+    // A cold burst may open several before the first is up, never more than the pool's HTTP/2 cap.
+    assertThat(up.connections()).isBetween(1, 8);
   }
 
   @Test
