@@ -4,6 +4,8 @@
 //   java [-Dlatency.ms=N] [-Dchunks=N] [-Dchunk.interval.ms=N] -cp target/switchboard.jar bench/BenchUpstream.java PORT [INSTANCES]
 // latency.ms delays every answer (and a stream's first chunk); chunks (default 20) is the number of content
 // chunks per stream; chunk.interval.ms (default 0: all at once) spaces them, for long-lived streams.
+// tls.cert and tls.key (PEM paths) serve HTTPS instead, offering h2 and HTTP/1.1 by ALPN; plain HTTP also takes
+// h2c with prior knowledge.
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,6 +14,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.PemKeyCertOptions;
 
 public class BenchUpstream {
   static final Buffer BODY = Buffer.buffer("""
@@ -34,12 +37,18 @@ public class BenchUpstream {
     long latency = Long.getLong("latency.ms", 0);
     int chunks = Integer.getInteger("chunks", 20);
     long interval = Long.getLong("chunk.interval.ms", 0);
+    String cert = System.getProperty("tls.cert");
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true)
-                .setAcceptBacklog(16384))
+        HttpServerOptions options = new HttpServerOptions().setPort(port).setHost("127.0.0.1").setTcpNoDelay(true)
+            .setAcceptBacklog(16384);
+        if (cert != null) {
+          options.setSsl(true).setUseAlpn(true)
+              .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert).setKeyPath(System.getProperty("tls.key")));
+        }
+        return vertx.createHttpServer(options)
             .requestHandler(req -> req.body().onSuccess(b -> {
               boolean stream = b.toString().contains("\"stream\":true");
               Runnable answer = stream ? () -> stream(req.response(), chunks, interval) : () -> req.response()

@@ -71,7 +71,7 @@ public final class ConfigLoader {
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops");
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models", "connect_timeout",
-      "stream_idle_timeout");
+      "stream_idle_timeout", "tls", "http2");
   private static final Set<String> STRATEGY_KEYS = Set.of("mode", "failover_on_status_codes", "exploration",
       "expected_output_tokens", "unpriced_strategy", "conditions", "rules", "default", "variants");
   /** Strategy fields that belong to one mode (or two): given with another mode, they are a problem. */
@@ -387,11 +387,16 @@ public final class ConfigLoader {
       Duration connectTimeout = r.duration(node, "connect_timeout", path, Provider.DEFAULT_CONNECT_TIMEOUT);
       Duration streamIdle = r.duration(node, "stream_idle_timeout", path, timeout);
       ProviderOptions options = kind == null ? null : kind.options().read(entry);
+      GatewayConfig.Tls tls = new TlsReader(r).read(node, path);
+      if (tls != null && !tls.isNone() && baseUrl != null && baseUrl.startsWith("http://")) {
+        r.problem(path + ".tls", "is given for an http base_url (expected: an https base_url)");
+      }
+      boolean http2 = r.bool(node, "http2", path, false);
       if (key == null || type == null || options == null) {
         return null;
       }
       return new Provider(key, type, apiKey == null ? new Secret("") : apiKey, baseUrl, headers, timeout, models,
-          connectTimeout, streamIdle, preset, options);
+          connectTimeout, streamIdle, preset, options, tls == null ? GatewayConfig.Tls.NONE : tls, http2);
     }
 
     /**

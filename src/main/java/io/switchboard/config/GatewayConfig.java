@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManagerFactory;
 
 /** The whole configuration, validated and immutable. A reload would swap one instance for another. */
 public record GatewayConfig(
@@ -78,6 +79,8 @@ public record GatewayConfig(
    * {@code baseUrl} is the API root as the provider's own SDK spells it (null for a kind that builds its URL
    * from its options, as Bedrock does from its region). {@code preset} is the named OpenAI-compatible provider
    * an {@code openai-compatible} entry is, or null; {@code options} holds what only its kind reads.
+   * {@code tls} is how its HTTPS connections are verified ({@link Tls#NONE}: as the JDK does); {@code http2}
+   * asks for HTTP/2 (ALPN on https, prior knowledge on http).
    */
   public record Provider(
       String key,
@@ -90,7 +93,9 @@ public record GatewayConfig(
       Duration connectTimeout,
       Duration streamIdleTimeout,
       Preset preset,
-      ProviderOptions options) {
+      ProviderOptions options,
+      Tls tls,
+      boolean http2) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(600);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -100,6 +105,15 @@ public record GatewayConfig(
       connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       streamIdleTimeout = streamIdleTimeout == null ? timeout : streamIdleTimeout;
       options = options == null ? ProviderOptions.NONE : options;
+      tls = tls == null ? Tls.NONE : tls;
+    }
+
+    /** Default TLS, HTTP/1.1. */
+    public Provider(String key, ProviderType type, Secret apiKey, String baseUrl, Map<String, String> headers,
+        Duration timeout, List<String> models, Duration connectTimeout, Duration streamIdleTimeout, Preset preset,
+        ProviderOptions options) {
+      this(key, type, apiKey, baseUrl, headers, timeout, models, connectTimeout, streamIdleTimeout, preset, options,
+          null, false);
     }
 
     /** No preset, no options. */
@@ -117,7 +131,28 @@ public record GatewayConfig(
     /** The same provider at another API root (tests point real kinds at mocks this way). */
     public Provider withBaseUrl(String baseUrl) {
       return new Provider(key, type, apiKey, baseUrl, headers, timeout, models, connectTimeout, streamIdleTimeout,
-          preset, options);
+          preset, options, tls, http2);
+    }
+  }
+
+  /**
+   * How a provider's HTTPS connections are verified, all read from files at load time. {@code trust} is the
+   * JDK's CAs plus those of {@code caFile}, or null for the JDK's alone. {@code certificateChain} (PEM) and
+   * {@code privateKey} (one PEM block) are the client certificate for mTLS, or both null. {@code insecure}
+   * skips verifying the upstream's certificate and host name. The file names are kept for messages only.
+   */
+  public record Tls(String caFile, TrustManagerFactory trust, String certFile, String certificateChain,
+      String keyFile, Secret privateKey, boolean insecure) {
+    public static final Tls NONE = new Tls(null, null, null, null, null, null, false);
+
+    public boolean isNone() {
+      return trust == null && certificateChain == null && !insecure;
+    }
+
+    /** The key never shows, nor the trust store's contents. */
+    @Override
+    public String toString() {
+      return "Tls[caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile + ", insecure=" + insecure + "]";
     }
   }
 

@@ -52,7 +52,8 @@ final class LiteLlmConfig {
       "azure", orderedMap("api_version", "api_version"));
   private static final Set<String> DEPLOYMENT_KEYS = Set.of("model_name", "litellm_params", "model_info");
   private static final Set<String> PARAMS_HANDLED = union(Set.of("model", "custom_llm_provider", "api_key",
-      "api_base", "base_url", "timeout", "stream_timeout", "rpm", "tpm", "weight", "extra_headers", "max_retries"),
+      "api_base", "base_url", "timeout", "stream_timeout", "rpm", "tpm", "weight", "extra_headers", "max_retries",
+      "ssl_verify", "ssl_certificate"),
       NATIVE_PARAMS.values().stream().flatMap(m -> m.keySet().stream()).collect(java.util.stream.Collectors.toSet()));
   private static final Set<String> LOADBALANCE_STRATEGIES = Set.of(
       "simple-shuffle", "usage-based-routing", "usage-based-routing-v2");
@@ -370,6 +371,7 @@ final class LiteLlmConfig {
       }
       copy(params, "extra_headers", provider, "headers", paramsPath, providerPath);
       copy(params, "timeout", provider, "timeout", paramsPath, providerPath);
+      tls(params, provider, paramsPath, providerPath);
 
       ObjectNode target = JSON.objectNode().put("virtual_key", key);
       if (params.has("weight")) {
@@ -391,6 +393,40 @@ final class LiteLlmConfig {
       deployments.add(d);
       if (!wildcard) {
         groups.computeIfAbsent(modelName, n -> new ArrayList<>()).add(d);
+      }
+    }
+
+    /**
+     * LiteLLM's {@code ssl_verify} (false, or a CA bundle's path) and {@code ssl_certificate} (a client
+     * certificate, its key in the same file or not) as a {@code tls} block. A CA bundle is trusted here in
+     * addition to the JDK's CAs, where LiteLLM trusts it alone.
+     */
+    void tls(ObjectNode params, ObjectNode provider, String paramsPath, String providerPath) {
+      JsonNode verify = params.get("ssl_verify");
+      JsonNode certificate = params.get("ssl_certificate");
+      ObjectNode tls = JSON.objectNode();
+      String at = providerPath + ".tls";
+      if (verify != null && !verify.isNull()) {
+        if (verify.isBoolean() || verify.isTextual() && verify.asText().matches("(?i)true|false")) {
+          if (!Boolean.parseBoolean(verify.asText().toLowerCase(Locale.ROOT))) {
+            tls.put("insecure", true);
+            origins.put(at + ".insecure", paramsPath + ".ssl_verify");
+          }
+        } else if (verify.isTextual() && !verify.asText().isBlank()) {
+          tls.set("ca_file", verify);
+          origins.put(at + ".ca_file", paramsPath + ".ssl_verify");
+        } else {
+          problem(paramsPath + ".ssl_verify", "expected true, false or a CA bundle's path, got "
+              + NodeReader.describe(verify));
+        }
+      }
+      if (certificate != null && !certificate.isNull()) {
+        tls.set("cert_file", certificate);
+        origins.put(at + ".cert_file", paramsPath + ".ssl_certificate");
+      }
+      if (!tls.isEmpty()) {
+        provider.set("tls", tls);
+        origins.put(at, paramsPath);
       }
     }
 

@@ -15,11 +15,13 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.ClientSSLOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP mechanics every HTTP provider shares: one POST with a deadline, error statuses turned into
@@ -40,6 +42,7 @@ public final class HttpUpstream {
   private final int port;
   private final boolean ssl;
   private final String basePath;
+  private final ClientSSLOptions sslOptions;  // null: the client's defaults
 
   public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config) {
     this(vertx, client, config, config.baseUrl());
@@ -56,6 +59,7 @@ public final class HttpUpstream {
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
+    this.sslOptions = ssl ? UpstreamTls.sslOptions(config.tls()) : null;
   }
 
   /** Headers every call carries: JSON in, the configured extra headers. Auth is the provider's to add. */
@@ -87,6 +91,9 @@ public final class HttpUpstream {
         // No idle timeout on the request: the attempt's timer and then the stream's idle timer cover every
         // wait, and a third timer per request is measurable.
         .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()));
+    if (sslOptions != null) {
+      options.setSslOptions(sslOptions);
+    }
     Attempt attempt = new Attempt(timeout, codec, stream);
     request.cancellation().onCancel(() -> {
       if (attempt.fail(UpstreamException.connection(config.key(), "the client closed the request"))
@@ -115,6 +122,10 @@ public final class HttpUpstream {
   private UpstreamException connectionFailure(Throwable cause, Duration timeout) {
     if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout")) {
       return UpstreamException.timeout(config.key(), timeout);
+    }
+    SSLException tls = tlsFailure(cause);
+    if (tls != null) {
+      return UpstreamException.connection(config.key(), "TLS handshake failed: " + innermostMessage(tls));
     }
     String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return UpstreamException.connection(config.key(), detail);
@@ -239,6 +250,26 @@ public final class HttpUpstream {
       }
       return UpstreamException.protocol(config.key(), describe(e));
     }
+  }
+
+  private static SSLException tlsFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
+  }
+
+  /** "unable to find valid certification path to requested target" rather than the wrappers around it. */
+  private static String innermostMessage(Throwable t) {
+    String message = t.getMessage();
+    for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null) {
+        message = c.getMessage();
+      }
+    }
+    return message == null ? t.getClass().getSimpleName() : message;
   }
 
   private static String describe(RuntimeException e) {

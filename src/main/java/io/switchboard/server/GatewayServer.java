@@ -17,11 +17,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,12 +29,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Starts the gateway: one verticle per event loop, each with its own HTTP client and providers, all
+ * Starts the gateway: one verticle per event loop, each with its own HTTP clients and providers, all
  * sharing the listening port.
  */
 public final class GatewayServer {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
   private final Vertx vertx;
   private final boolean ownsVertx;
   private final TargetHealth health;
@@ -74,6 +75,12 @@ public final class GatewayServer {
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config,
       List<Plugin> extraPlugins) {
     int instances = config.server().eventLoops();
+    for (GatewayConfig.Provider p : config.providers()) {
+      if (p.tls().insecure()) {
+        LOG.warn("provider {}: tls.insecure is true, so its upstream's certificate and host name are not verified",
+            p.key());
+      }
+    }
     TargetStats stats = new LocalTargetStats();
     // One health instance for every loop: concurrency caps and breakers count across all of them.
     HealthStore store = switch (config.resilience().state().backend()) {
@@ -176,7 +183,7 @@ public final class GatewayServer {
     private final TargetStats stats;
     private final TargetHealth health;
     private final PluginChain plugins;
-    private HttpClient client;
+    private UpstreamClients clients;
     private HttpServer server;
     private ApiHandler handler;
 
@@ -190,15 +197,8 @@ public final class GatewayServer {
 
     @Override
     public Future<?> start() {
-      client = vertx.createHttpClient(new HttpClientOptions()
-              .setKeepAlive(true)
-              .setTcpNoDelay(true)
-              .setVerifyHost(true)
-              .setKeepAliveTimeout(60),
-          // Streams hold a connection for their whole length: a high cap lets thousands stay open (connections are
-          // opened only when needed).
-          new PoolOptions().setHttp1MaxSize(4096).setMaxWaitQueueSize(4096));
-      Gateway gateway = Gateway.create(config, vertx, client, stats, health, plugins);
+      clients = UpstreamClients.create(vertx, config);
+      Gateway gateway = Gateway.create(config, vertx, clients, stats, health, plugins);
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
           .setPort(port[0])
@@ -233,7 +233,7 @@ public final class GatewayServer {
       }
       return drained.future()
           .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-          .eventually(() -> client == null ? Future.succeededFuture() : client.close());
+          .eventually(() -> clients == null ? Future.succeededFuture() : clients.close());
     }
 
     private void waitForIdle(Promise<Void> drained, long deadline) {

@@ -148,8 +148,8 @@ class ConfigLoaderTest {
     assertThat(problems).containsExactlyInAnyOrder(
         "extra: unknown field (expected one of: aliases, circuit_breaker, compatibility, context_window_fallback, plugins, "
             + "pricing_file, providers, request_timeout, server, state, strategy, targets, virtual_keys)",
-        "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, key, models, "
-            + "provider, stream_idle_timeout, timeout)",
+        "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, http2, key, "
+            + "models, provider, stream_idle_timeout, timeout, tls)",
         "providers[0].provider: \"openia\" is not a provider type (expected: " + ConfigLoader.expectedProviders() + ")",
         "providers[1].api_key: is required for provider openai (or set OPENAI_API_KEY)",
         "providers[1].base_url: \"ftp://example.com\" is not an http(s) URL with a host",

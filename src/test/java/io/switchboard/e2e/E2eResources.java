@@ -27,8 +27,13 @@ abstract class E2eResources {
 
   /** A gateway on a free port with two event loops and this config below its {@code server} line. */
   int gateway(String yaml) throws Exception {
-    GatewayServer server = GatewayServer.start(ConfigLoader.parse("server: {port: 0, host: 127.0.0.1, event_loops: 2}\n"
-        + yaml, Map.of())).await(10, TimeUnit.SECONDS);
+    return gateway(yaml, 2);
+  }
+
+  /** One event loop: every request goes through the same upstream clients and connection pools. */
+  int gateway(String yaml, int eventLoops) throws Exception {
+    GatewayServer server = GatewayServer.start(ConfigLoader.parse("server: {port: 0, host: 127.0.0.1, event_loops: "
+        + eventLoops + "}\n" + yaml, Map.of())).await(10, TimeUnit.SECONDS);
     closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
     return server.port();
   }

@@ -6,8 +6,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +27,7 @@ import java.util.function.BiConsumer;
  * of replies (then from a default), with recorded real bodies and streams.
  */
 final class MockUpstream implements AutoCloseable {
-  record Received(String method, String path, MultiMap headers, JsonNode body) {}
+  record Received(String method, String path, MultiMap headers, JsonNode body, HttpVersion version) {}
 
   interface Reply extends BiConsumer<HttpServerRequest, Buffer> {}
 
@@ -34,20 +36,39 @@ final class MockUpstream implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
   private final AtomicInteger openConnections = new AtomicInteger();
+  private final AtomicInteger abandoned = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final boolean ssl;
   private volatile Reply fallback = status(500, "{\"error\":{\"message\":\"no reply scripted\",\"type\":\"server_error\"}}");
 
   MockUpstream() throws Exception {
-    server = vertx.createHttpServer()
+    this(new HttpServerOptions());
+  }
+
+  /** With TLS, client authentication or HTTP/2 as {@code options} say. */
+  MockUpstream(HttpServerOptions options) throws Exception {
+    ssl = options.isSsl();
+    server = vertx.createHttpServer(options)
         .connectionHandler(c -> {
+          connections.incrementAndGet();
           openConnections.incrementAndGet();
           c.closeHandler(v -> openConnections.decrementAndGet());
         })
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          received.add(new Received(req.method().name(), req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-              Json.parseOrNull(body)));
-          Reply reply = script.poll();
-          (reply == null ? fallback : reply).accept(req, body);
-        }))
+        .requestHandler(req -> {
+          HttpServerResponse resp = req.response();
+          // Closed before it ended: the gateway reset the stream or dropped the connection.
+          resp.closeHandler(v -> {
+            if (!resp.ended()) {
+              abandoned.incrementAndGet();
+            }
+          });
+          req.body().onSuccess(body -> {
+            received.add(new Received(req.method().name(), req.path(),
+                MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), Json.parseOrNull(body), req.version()));
+            Reply reply = script.poll();
+            (reply == null ? fallback : reply).accept(req, body);
+          });
+        })
         .listen(0, "127.0.0.1")
         .await(10, TimeUnit.SECONDS);
   }
@@ -57,7 +78,7 @@ final class MockUpstream implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port();
+    return (ssl ? "https" : "http") + "://127.0.0.1:" + port();
   }
 
   List<Received> received() {
@@ -66,6 +87,16 @@ final class MockUpstream implements AutoCloseable {
 
   int openConnections() {
     return openConnections.get();
+  }
+
+  /** Connections accepted since the start. */
+  int connections() {
+    return connections.get();
+  }
+
+  /** Responses whose stream or connection closed before they ended. */
+  int abandoned() {
+    return abandoned.get();
   }
 
   MockUpstream then(Reply reply) {
