@@ -27,10 +27,12 @@ public final class SseChunkWriter {
 
   private final Target target = new Target();
   private final Writer chars = new OutputStreamWriter(target, StandardCharsets.UTF_8);
+  // The last frame's size and some: the next buffer's size per chunk, so that it seldom grows (a copy each time).
+  private int frameBytes = 256;
 
   /** Each chunk as a {@code data:} event, in one buffer (empty for none). */
   public Buffer write(List<ObjectNode> chunks) {
-    Buffer out = Buffer.buffer();
+    Buffer out = Buffer.buffer(chunks.size() * frameBytes);  // none for an event that made no chunk
     target.out = out;
     try {
       for (ObjectNode chunk : chunks) {
@@ -42,6 +44,9 @@ public final class SseChunkWriter {
       throw new UncheckedIOException(e);
     } finally {
       target.out = null;
+    }
+    if (!chunks.isEmpty()) {
+      frameBytes = out.length() / chunks.size() + 64;
     }
     return out;
   }

@@ -24,7 +24,8 @@ public final class SseDecoder {
   private final Consumer<SseEvent> sink;
   private final int maxEventBytes;
 
-  private byte[] buf = new byte[8192];
+  // Most events are a few hundred bytes; the array grows (doubling) to fit the largest unread part seen.
+  private byte[] buf = new byte[1024];
   private int lineStart; // first byte of the line being read
   private int scan; // next byte to look at; lineStart <= scan <= end
   private int end; // one past the last byte received
