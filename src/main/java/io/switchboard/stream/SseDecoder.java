@@ -20,6 +20,9 @@ public final class SseDecoder {
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
+  private static final byte[] DATA = {'d', 'a', 't', 'a'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+  private static final byte[] ID = {'i', 'd'};
 
   private final Consumer<SseEvent> sink;
   private final int maxEventBytes;
@@ -31,10 +34,6 @@ public final class SseDecoder {
   private int end; // one past the last byte received
   private boolean skipLf; // the previous line ended with CR, so a leading LF belongs to it
   private boolean firstLine = true;
-
-  private static final byte[] DATA = {'d', 'a', 't', 'a'};
-  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
-  private static final byte[] ID = {'i', 'd'};
 
   private String eventType;
   private String id;

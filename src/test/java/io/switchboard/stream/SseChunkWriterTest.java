@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -42,7 +43,9 @@ class SseChunkWriterTest {
         ChatChunks.delta(chunk).put("content", text(random, random.nextInt(10) == 0 ? 6000 : 12));
         chunks.add(chunk);
       }
-      assertThat(writer.write(chunks).getBytes()).as("round %d", round).isEqualTo(expected(chunks).getBytes());
+      // Latin-1 maps each byte to one character: a byte-exact comparison with a readable diff.
+      assertThat(writer.write(chunks).toString(StandardCharsets.ISO_8859_1)).as("round %d", round)
+          .isEqualTo(expected(chunks).toString(StandardCharsets.ISO_8859_1));
     }
   }
 
