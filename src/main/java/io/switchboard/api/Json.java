@@ -56,6 +56,15 @@ public final class Json {
     }
   }
 
+  /** Parses text, or returns null for anything that is not JSON (an SSE event's data, already a string). */
+  public static JsonNode parseOrNull(String text) {
+    try {
+      return text == null || text.isEmpty() ? null : TREE.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   public static Buffer buffer(JsonNode node) {
     try {
       return Buffer.buffer(MAPPER.writeValueAsBytes(node));

@@ -27,9 +27,8 @@ import io.switchboard.routing.RequestExecutor;
 import io.switchboard.routing.RequestExecutor.Exhausted;
 import io.switchboard.routing.RequestExecutor.Refused;
 import io.switchboard.routing.RequestExecutor.Outcome;
-import io.switchboard.stream.ChatStreamAssembler;
+import io.switchboard.stream.ChatStreamTap;
 import io.switchboard.stream.SseEncoder;
-import io.switchboard.stream.UsageStripper;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -267,10 +266,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     if (tracker != null) {
       outcome = outcome.map(o -> {
         tracker.served(o.served(), o.attempts());
-        if (askUsage && o.response() instanceof UpstreamResponse.Streaming s) {
-          tracker.stripper = new UsageStripper();
-          s.stream().through(tracker.stripper);
-        }
+        tracker.askedUsage = askUsage;
         return o;
       });
     }
@@ -385,6 +381,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
         tracker.clientGone();
       }
     });
+    if (tracker != null) {
+      tracker.watch(stream);
+    }
     Buffer first = stream.first();
     if (tracker != null) {
       tracker.streamData(first);
@@ -579,8 +578,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private final Exchange exchange;
     private Candidate served;
     private int attempts;
-    private ChatStreamAssembler assembler;
-    private UsageStripper stripper;
+    private boolean askedUsage;  // the gateway asked the upstream for usage the client did not want
+    private ChatStreamTap tap;
     private long firstByteNanos = -1;
     private boolean reported;
 
@@ -601,30 +600,26 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       report(status, false, null, null, errorOf(body));
     }
 
-    void streamData(Buffer data) {
-      if (data.length() == 0 || reported) {
-        return;
-      }
-      if (firstByteNanos < 0) {
-        firstByteNanos = System.nanoTime();
-      }
+    /**
+     * Reads the stream the client gets, when plugins need the answer: last in the chain, after every plugin's
+     * transformer, and one reading for both the answer and the usage chunk taken out again.
+     */
+    void watch(UpstreamStream stream) {
       if (gateway.plugins().needsAnswer() && exchange.operation() == Operation.CHAT) {
-        if (assembler == null) {
-          assembler = new ChatStreamAssembler();
-        }
-        assembler.feed(data);
+        tap = new ChatStreamTap(askedUsage);
+        stream.through(tap);
+      }
+    }
+
+    void streamData(Buffer data) {
+      if (data.length() > 0 && !reported && firstByteNanos < 0) {
+        firstByteNanos = System.nanoTime();
       }
     }
 
     void streamEnded(ObjectNode errorBody) {
-      ObjectNode completion = null;
-      if (assembler != null) {
-        assembler.end();
-        completion = assembler.completion();
-        if (!completion.has("usage") && stripper != null && stripper.usage() != null) {
-          completion.set("usage", stripper.usage());
-        }
-      }
+      // No answer when nothing reached the client (an upstream that failed at once, a plugin holding all back).
+      ObjectNode completion = tap == null || firstByteNanos < 0 ? null : tap.completion();
       report(200, true, completion, null, errorBody == null ? null : errorOf(errorBody));
     }
 

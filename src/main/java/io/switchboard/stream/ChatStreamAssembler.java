@@ -69,10 +69,19 @@ public final class ChatStreamAssembler {
   private void onEvent(SseEvent event) {
     String data = event.data().strip();
     if (data.equals("[DONE]")) {
-      done = true;
-      return;
+      markDone();
+    } else {
+      add(Json.parseOrNull(data));
     }
-    JsonNode chunk = Json.parseOrNull(Buffer.buffer(data));
+  }
+
+  /** The {@code [DONE]} event. */
+  void markDone() {
+    done = true;
+  }
+
+  /** Any other event, its data parsed (null when it is not JSON): for a reader that parsed it already. */
+  void add(JsonNode chunk) {
     if (chunk == null || !chunk.isObject()) {
       return;  // not ours to judge: the bytes went to the client unchanged
     }

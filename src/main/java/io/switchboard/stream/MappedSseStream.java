@@ -16,6 +16,7 @@ public final class MappedSseStream implements ChunkTransformer {
   private final Supplier<List<ObjectNode>> onEnd;
   private final SseDecoder decoder;
   private final List<ObjectNode> pending = new ArrayList<>();
+  private final SseChunkWriter writer = new SseChunkWriter();
 
   public MappedSseStream(Function<SseEvent, List<ObjectNode>> onEvent, Supplier<List<ObjectNode>> onEnd) {
     this.onEnd = onEnd;
@@ -36,7 +37,7 @@ public final class MappedSseStream implements ChunkTransformer {
   }
 
   private Buffer drain() {
-    Buffer out = SseEncoder.chunks(pending);
+    Buffer out = writer.write(pending);
     pending.clear();
     return out;
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -19,11 +20,15 @@ public final class SseDecoder {
 
   private static final byte CR = '\r';
   private static final byte LF = '\n';
+  private static final byte[] DATA = {'d', 'a', 't', 'a'};
+  private static final byte[] EVENT = {'e', 'v', 'e', 'n', 't'};
+  private static final byte[] ID = {'i', 'd'};
 
   private final Consumer<SseEvent> sink;
   private final int maxEventBytes;
 
-  private byte[] buf = new byte[8192];
+  // Most events are a few hundred bytes; the array grows (doubling) to fit the largest unread part seen.
+  private byte[] buf = new byte[1024];
   private int lineStart; // first byte of the line being read
   private int scan; // next byte to look at; lineStart <= scan <= end
   private int end; // one past the last byte received
@@ -32,8 +37,11 @@ public final class SseDecoder {
 
   private String eventType;
   private String id;
+  // Nearly every event has one data line: it is kept as is, and joined in a builder only when a second comes.
+  private String firstData;
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
+  private boolean moreData;
   private long eventBytes; // bytes of the completed lines of the current event
 
   public SseDecoder(Consumer<SseEvent> sink) {
@@ -131,40 +139,47 @@ public final class SseDecoder {
       return; // comment, e.g. a keep-alive
     }
     int colon = indexOf((byte) ':', start, to);
-    String field = text(start, colon < 0 ? to : colon);
-    String value = "";
+    int fieldEnd = colon < 0 ? to : colon;
+    int valueStart = to;
     if (colon >= 0) {
-      int valueStart = colon + 1;
+      valueStart = colon + 1;
       if (valueStart < to && buf[valueStart] == ' ') {
         valueStart++;
       }
-      value = text(valueStart, to);
     }
-    switch (field) {
-      case "event" -> eventType = value;
-      case "data" -> {
-        if (hasData) {
-          data.append('\n');
-        }
-        data.append(value);
+    // The field name is compared as bytes: no string for it on every line.
+    if (is(DATA, start, fieldEnd)) {
+      String value = text(valueStart, to);
+      if (!hasData) {
+        firstData = value;
         hasData = true;
-      }
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          id = value;
+      } else {
+        if (!moreData) {
+          data.append(firstData);
+          moreData = true;
         }
+        data.append('\n').append(value);
       }
-      default -> {
-        // "retry" and unknown fields carry nothing a proxy needs.
+    } else if (is(EVENT, start, fieldEnd)) {
+      eventType = text(valueStart, to);
+    } else if (is(ID, start, fieldEnd)) {
+      String value = text(valueStart, to);
+      if (value.indexOf('\0') < 0) {
+        id = value;
       }
     }
+    // "retry" and unknown fields carry nothing a proxy needs.
+  }
+
+  private boolean is(byte[] name, int from, int to) {
+    return to - from == name.length && Arrays.equals(buf, from, to, name, 0, name.length);
   }
 
   private void dispatch() {
     // Per the spec an event without data lines is not dispatched; its other fields are discarded.
     if (hasData) {
       SseEvent event = new SseEvent(eventType == null || eventType.isEmpty() ? null : eventType,
-          data.toString(), id);
+          moreData ? data.toString() : firstData, id);
       resetEvent();
       sink.accept(event);
     } else {
@@ -175,8 +190,10 @@ public final class SseDecoder {
   private void resetEvent() {
     eventType = null;
     id = null;
+    firstData = null;
     data.setLength(0);
     hasData = false;
+    moreData = false;
     eventBytes = 0;
   }
 

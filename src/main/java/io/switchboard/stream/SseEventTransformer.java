@@ -39,6 +39,10 @@ public abstract class SseEventTransformer implements ChunkTransformer {
 
   /** Passes an event on unchanged in content (re-framed). */
   protected final void pass(SseEvent event) {
-    emit(event.event() == null ? SseEncoder.data(event.data()) : SseEncoder.event(event.event(), event.data()));
+    if (event.event() == null) {
+      SseEncoder.appendData(out, event.data());
+    } else {
+      SseEncoder.appendEvent(out, event.event(), event.data());
+    }
   }
 }

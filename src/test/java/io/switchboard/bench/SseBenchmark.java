@@ -7,9 +7,8 @@ import io.switchboard.provider.UpstreamStream;
 import io.switchboard.provider.anthropic.AnthropicSseStream;
 import io.switchboard.provider.gemini.GeminiCodec;
 import io.switchboard.provider.openai.OpenAiCodec;
-import io.switchboard.stream.ChatStreamAssembler;
+import io.switchboard.stream.ChatStreamTap;
 import io.switchboard.stream.ChunkTransformer;
-import io.switchboard.stream.UsageStripper;
 import io.switchboard.testing.ManualReadStream;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code openai}: passthrough, no plugins (OpenAiSseCheck watching for [DONE]); gpt-4o text, 34 events.
  *   <li>{@code openai-plugins}: the same with a plugin that needs the answer and a client that did not ask for
- *       usage: the usage chunk taken out (UsageStripper), every chunk fed to the ChatStreamAssembler.
+ *       usage: the ChatStreamTap last in the chain, assembling the answer and taking the usage chunk out.
  *   <li>{@code anthropic-text}, {@code anthropic-tool}: Anthropic events to OpenAI chunk frames (AnthropicSseStream),
  *       raw SSE recorded by anthropic-sdk-python: 9 events of text, 15 of text and a tool call.
  *   <li>{@code gemini}: Gemini streamGenerateContent events to OpenAI chunk frames (GeminiCodec); 3 events, the
@@ -65,7 +64,7 @@ public class SseBenchmark {
   int next;
   ChunkTransformer transformer;
   ManualReadStream source;  // the upstream response as UpstreamStream sees it, driven synchronously
-  ChatStreamAssembler assembler;
+  ChatStreamTap tap;
   Buffer out;
   ObjectNode completion;
 
@@ -120,30 +119,22 @@ public class SseBenchmark {
     return out;
   }
 
-  /** ApiHandler.routeAndExecute (the usage stripper) and relay (the tracker's assembler, the data handler). */
+  /** ApiHandler.relay: the tracker's tap last in the chain (Tracker.watch), its completion at the end. */
   private void start(Buffer first) {
     source = new ManualReadStream();
     UpstreamStream stream = new UpstreamStream(first, source, transformer, () -> {});
-    assembler = plugins ? new ChatStreamAssembler() : null;
+    tap = plugins ? new ChatStreamTap(true) : null;
     if (plugins) {
-      stream.through(new UsageStripper());
+      stream.through(tap);
     }
-    data(stream.first());
-    stream.start(this::data, end -> {
-      if (assembler != null) {
-        assembler.end();
-        completion = assembler.completion();
+    out = stream.first();
+    stream.start(data -> out = data, end -> {
+      if (tap != null) {
+        completion = tap.completion();
       }
     }, error -> {
       throw new IllegalStateException("the recorded stream failed", error);
     });
-  }
-
-  private void data(Buffer data) {
-    out = data;
-    if (assembler != null && data.length() > 0) {
-      assembler.feed(data);
-    }
   }
 
   /** A recorded SSE body cut into one chunk per event, as upstreams usually send them. */

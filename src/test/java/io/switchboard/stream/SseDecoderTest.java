@@ -92,6 +92,12 @@ class SseDecoderTest {
   }
 
   @Test
+  void fieldNamesMatchWholeAndCaseSensitive() {
+    feed("dat: a\ndatas: b\nData: c\nevents: d\nidx: e\ndata: f\n\n");
+    assertThat(events).containsExactly(new SseEvent(null, "f", null));
+  }
+
+  @Test
   void leadingByteOrderMarkIsSkipped() {
     decoder.feed(Buffer.buffer(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}));
     feed("event: e\ndata: d\n\n");

@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.SseChunkWriter;
 import io.switchboard.stream.SseEncoder;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.eventstream.HeaderValue;
@@ -27,6 +30,7 @@ final class EventStreamTransformer implements ChunkTransformer {
   private final List<Message> decoded = new ArrayList<>();
   private final MessageDecoder decoder = new MessageDecoder(decoded::add);
   private final List<ObjectNode> pending = new ArrayList<>();
+  private final SseChunkWriter writer = new SseChunkWriter();
 
   EventStreamTransformer(BedrockStreamMapper mapper) {
     this.mapper = requireNonNull(mapper, "mapper");
@@ -35,7 +39,8 @@ final class EventStreamTransformer implements ChunkTransformer {
   @Override
   public Buffer onChunk(Buffer chunk) {
     try {
-      decoder.feed(chunk.getBytes());
+      // The decoder copies what it keeps, so it may read the chunk where it is.
+      decoder.feed(chunk instanceof BufferInternal b ? b.getByteBuf().nioBuffer() : ByteBuffer.wrap(chunk.getBytes()));
     } catch (RuntimeException e) {
       // A bad length or checksum: nothing after it can be trusted.
       throw StreamFailure.of("Bedrock sent a malformed event stream frame: " + e.getMessage(), "api_error",
@@ -103,7 +108,7 @@ final class EventStreamTransformer implements ChunkTransformer {
   }
 
   private Buffer drain() {
-    Buffer out = SseEncoder.chunks(pending);
+    Buffer out = writer.write(pending);
     pending.clear();
     return out;
   }
