@@ -1,12 +1,14 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.ProviderType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 
 /**
  * One event loop's HTTP clients to the upstreams: HTTP/1.1 for every provider, and an HTTP/2 one, made only when
@@ -20,6 +22,9 @@ public record UpstreamClients(HttpClient http1, HttpClient http2) {
         .setTcpNoDelay(true)
         .setVerifyHost(true)
         .setKeepAliveTimeout(60);
+    if (useBoringSsl(config)) {
+      options.setSslEngineOptions(new OpenSSLEngineOptions());
+    }
     // Streams hold a connection (HTTP/1.1) or a stream (HTTP/2) for their whole length: high caps let thousands
     // stay open; connections are opened only when needed. HTTP/2 multiplexes (a server allows 100 streams or more
     // per connection), but a burst arriving before the first connection is up opens one each, up to this cap.
@@ -32,6 +37,19 @@ public record UpstreamClients(HttpClient http1, HttpClient http2) {
         .setHttp2ClearTextUpgrade(false)   // http: h2c with prior knowledge, no upgrade round trip
         .setHttp2KeepAliveTimeout(60), pool);
     return new UpstreamClients(http1, http2);
+  }
+
+  /**
+   * TLS to upstreams through BoringSSL (netty-tcnative) rather than the JDK's engine: 15-25% less gateway CPU per
+   * HTTPS call (BENCHMARKS.md). Loading the native library costs start-up time and memory, so a config with no
+   * TLS upstream (the embedded default, the benchmarks) never loads it. {@code -Dswitchboard.tls.engine=jdk}
+   * keeps the JDK's engine; where the library does not load (another OS or CPU), the JDK's is used anyway.
+   */
+  public static boolean useBoringSsl(GatewayConfig config) {
+    boolean tlsUpstream = config.providers().stream().anyMatch(p -> p.type() != ProviderType.MOCK
+        && (p.baseUrl() == null || !p.baseUrl().regionMatches(true, 0, "http://", 0, 7)));
+    return tlsUpstream && !"jdk".equals(System.getProperty("switchboard.tls.engine"))
+        && OpenSSLEngineOptions.isAvailable();
   }
 
   /** The client {@code provider}'s calls go through. */

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.Json;
+import io.switchboard.config.ConfigLoader;
+import io.switchboard.server.UpstreamClients;
 import io.switchboard.testing.TestCertificates;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.io.InputStream;
@@ -18,9 +21,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,9 +45,12 @@ class UpstreamTlsE2eTest extends E2eResources {
 
   /** An upstream serving the test server certificate; {@code alpn}: offers h2 as well as HTTP/1.1. */
   MockUpstream tlsUpstream(boolean alpn, boolean requireClientCert) throws Exception {
+    return tlsUpstream(alpn, requireClientCert, CERTS.serverCert(), CERTS.serverKey());
+  }
+
+  MockUpstream tlsUpstream(boolean alpn, boolean requireClientCert, Path cert, Path key) throws Exception {
     HttpServerOptions options = new HttpServerOptions().setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(CERTS.serverCert().toString())
-            .setKeyPath(CERTS.serverKey().toString()))
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()))
         .setUseAlpn(alpn);
     if (alpn) {
       options.setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
@@ -98,6 +106,33 @@ class UpstreamTlsE2eTest extends E2eResources {
         + "failed: unable to find valid certification path to requested target");
     assertThat(response.body()).doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(up.received()).isEmpty();
+  }
+
+  @Test
+  void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
+    MockUpstream up = tlsUpstream(false, false, CERTS.otherCert(), CERTS.otherKey()).always(json(200, resource(OK)));
+    int port = gateway("providers:\n" + provider("private", up, "tls: {ca_file: \"" + CERTS.otherCert() + "\"}"));
+
+    HttpResponse<String> response = post(port, BODY);
+
+    assertThat(response.statusCode()).isEqualTo(502);
+    assertThat(error(response).path("message").asText())
+        .startsWith("Could not reach provider private: TLS handshake failed: ").contains("127.0.0.1");
+    assertThat(up.received()).isEmpty();
+  }
+
+  @Test
+  void tlsUpstreamsGoThroughBoringSslAndPlainOnesNeverLoadIt() throws Exception {
+    // The native library ships for this platform: failing to load it (a tcnative version that does not match
+    // Netty's) must fail here, not quietly fall back to the slower JDK engine.
+    assertThat(OpenSSLEngineOptions.isAvailable()).as("BoringSSL loads").isTrue();
+    MockUpstream up = tlsUpstream(false, false);
+    assertThat(UpstreamClients.useBoringSsl(ConfigLoader.parse(
+        "providers:\n" + provider("private", up, caFile()), Map.of()))).isTrue();
+    assertThat(UpstreamClients.useBoringSsl(ConfigLoader.parse("""
+        providers: [{key: local, provider: openai, api_key: sk-x, base_url: "http://127.0.0.1:1/v1"},
+                    {key: m, provider: mock, models: [x]}]
+        """, Map.of()))).isFalse();
   }
 
   @Test

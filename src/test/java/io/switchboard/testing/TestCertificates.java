@@ -34,6 +34,7 @@ public final class TestCertificates {
         TestCertificates certs = new TestCertificates(dir);
         certs.make("server", "CN=upstream.test", "SAN=ip:127.0.0.1,dns:localhost");
         certs.make("client", "CN=switchboard-client", null);
+        certs.make("other", "CN=other.test", "SAN=dns:other.test");
         instance = certs;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -51,6 +52,15 @@ public final class TestCertificates {
 
   public Path serverKey() {
     return dir.resolve("server-key.pem");
+  }
+
+  /** A certificate for other.test only: trusted through its own file, it still must not pass for 127.0.0.1. */
+  public Path otherCert() {
+    return dir.resolve("other-cert.pem");
+  }
+
+  public Path otherKey() {
+    return dir.resolve("other-key.pem");
   }
 
   public Path clientCert() {
