@@ -40,10 +40,10 @@ public record UpstreamClients(HttpClient http1, HttpClient http2) {
   }
 
   /**
-   * TLS to upstreams through BoringSSL (netty-tcnative) rather than the JDK's engine: 15-25% less gateway CPU per
-   * HTTPS call (BENCHMARKS.md). Loading the native library costs start-up time and memory, so a config with no
-   * TLS upstream (the embedded default, the benchmarks) never loads it. {@code -Dswitchboard.tls.engine=jdk}
-   * keeps the JDK's engine; where the library does not load (another OS or CPU), the JDK's is used anyway.
+   * TLS to upstreams through BoringSSL (netty-tcnative) rather than the JDK's engine: 13-48% less gateway CPU
+   * per HTTPS call in five alternating runs (BENCHMARKS.md). Loading the native library costs start-up time and
+   * memory, so a config with no TLS upstream (the embedded default, the benchmarks) never loads it.
+   * {@code -Dswitchboard.tls.engine=jdk} keeps the JDK's engine, as does a platform the library does not load on.
    */
   public static boolean useBoringSsl(GatewayConfig config) {
     boolean tlsUpstream = config.providers().stream().anyMatch(p -> p.type() != ProviderType.MOCK
