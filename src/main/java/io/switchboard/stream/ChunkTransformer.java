@@ -7,6 +7,19 @@ import io.vertx.core.buffer.Buffer;
  * own explicit state. Either method may throw {@link StreamFailure} to end the stream with an error.
  */
 public interface ChunkTransformer {
+  /** Every chunk as it comes: for a stream whose bytes are already the client's (a replayed or re-made answer). */
+  ChunkTransformer AS_IS = new ChunkTransformer() {
+    @Override
+    public Buffer onChunk(Buffer chunk) {
+      return chunk;
+    }
+
+    @Override
+    public Buffer onEnd() {
+      return Buffer.buffer();
+    }
+  };
+
   /** Output for one upstream chunk; an empty buffer when the chunk completed no event. */
   Buffer onChunk(Buffer chunk);
 

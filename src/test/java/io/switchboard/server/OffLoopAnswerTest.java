@@ -62,7 +62,7 @@ class OffLoopAnswerTest {
               Buffer.buffer("data: [DONE]\n\n"));
           MemoryReadStream rest = new MemoryReadStream(elsewhere.getOrCreateContext(), events.subList(1, 3));
           rest.pause();
-          UpstreamStream stream = new UpstreamStream(events.getFirst(), rest, AS_IS, rest::pause);
+          UpstreamStream stream = new UpstreamStream(events.getFirst(), rest, ChunkTransformer.AS_IS, rest::pause);
           handedOver.complete(new Outcome(new UpstreamResponse.Streaming(stream, null), null, 0));
         });
         default -> {
@@ -72,18 +72,6 @@ class OffLoopAnswerTest {
       return handedOver.future();
     }
   }
-
-  static final ChunkTransformer AS_IS = new ChunkTransformer() {
-    @Override
-    public Buffer onChunk(Buffer chunk) {
-      return chunk;
-    }
-
-    @Override
-    public Buffer onEnd() {
-      return Buffer.buffer();
-    }
-  };
 
   @BeforeAll
   static void start() throws Exception {

@@ -39,17 +39,6 @@ final class ResponseCache implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
   private static final String PENDING = ResponseCache.class.getName();
   private static final long WARN_EVERY_MILLIS = 10_000;
-  private static final ChunkTransformer AS_IS = new ChunkTransformer() {
-    @Override
-    public Buffer onChunk(Buffer chunk) {
-      return chunk;
-    }
-
-    @Override
-    public Buffer onEnd() {
-      return Buffer.buffer();
-    }
-  };
 
   /** What the client asked of the cache. */
   enum Directive {
@@ -162,7 +151,7 @@ final class ResponseCache implements Plugin {
     List<Buffer> events = StreamReplay.events(o, includeUsage);
     MemoryReadStream rest = new MemoryReadStream(vertx.getOrCreateContext(), events.subList(1, events.size()));
     rest.pause();  // UpstreamStream resumes it on start
-    UpstreamStream stream = new UpstreamStream(events.getFirst(), rest, AS_IS, rest::pause);
+    UpstreamStream stream = new UpstreamStream(events.getFirst(), rest, ChunkTransformer.AS_IS, rest::pause);
     return new Outcome(new UpstreamResponse.Streaming(stream, null), null, 0);
   }
 

@@ -161,17 +161,7 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
     Buffer first = chunks.isEmpty() ? Buffer.buffer() : chunks.getFirst();
     MemoryReadStream rest = new MemoryReadStream(context, chunks.isEmpty() ? List.of() : chunks.subList(1, chunks.size()));
     rest.pause();  // UpstreamStream resumes its source on start
-    return new UpstreamStream(first, rest, new ChunkTransformer() {
-      @Override
-      public Buffer onChunk(Buffer chunk) {
-        return chunk;
-      }
-
-      @Override
-      public Buffer onEnd() {
-        return Buffer.buffer();
-      }
-    }, rest::pause);
+    return new UpstreamStream(first, rest, ChunkTransformer.AS_IS, rest::pause);
   }
 
   /** The text of each choice of a stream, and whether it ended in an error event. */

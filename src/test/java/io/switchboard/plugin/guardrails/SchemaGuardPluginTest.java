@@ -12,6 +12,7 @@ import io.switchboard.plugin.Plugin;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.stream.ChunkTransformer;
 import io.switchboard.stream.MemoryReadStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -75,7 +76,7 @@ class SchemaGuardPluginTest {
       }
       MemoryReadStream source = new MemoryReadStream(vertx.getOrCreateContext(), rest);
       source.pause();
-      UpstreamStream upstream = new UpstreamStream(Buffer.buffer(pieces.getFirst()), source, new StreamGuardTest.Identity(),
+      UpstreamStream upstream = new UpstreamStream(Buffer.buffer(pieces.getFirst()), source, ChunkTransformer.AS_IS,
           source::pause);
       guard.handle(Exchanges.chat("gpt-4o", "who?"), ex -> Future.succeededFuture(
           new Outcome(new UpstreamResponse.Streaming(upstream, "up-9"), null, 1))).onComplete(ar -> {
