@@ -78,11 +78,7 @@ public final class ChatStreamTap implements ChunkTransformer {
       assembler.add(chunk);
     }
     if (out != null) {
-      if (event.event() == null) {
-        SseEncoder.appendData(out, event.data());
-      } else {
-        SseEncoder.appendEvent(out, event.event(), event.data());
-      }
+      SseEncoder.append(out, event);
     }
   }
 }

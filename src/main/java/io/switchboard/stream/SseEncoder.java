@@ -45,6 +45,11 @@ public final class SseEncoder {
     return out.appendByte((byte) '\n');
   }
 
+  /** {@code event} framed again at the end of {@code out}, unchanged in content; returns {@code out}. */
+  public static Buffer append(Buffer out, SseEvent event) {
+    return event.event() == null ? appendData(out, event.data()) : appendEvent(out, event.event(), event.data());
+  }
+
   /** {@code data: [DONE]\n\n}, OpenAI's end-of-stream marker. */
   public static Buffer done() {
     return DONE.copy();

@@ -39,10 +39,6 @@ public abstract class SseEventTransformer implements ChunkTransformer {
 
   /** Passes an event on unchanged in content (re-framed). */
   protected final void pass(SseEvent event) {
-    if (event.event() == null) {
-      SseEncoder.appendData(out, event.data());
-    } else {
-      SseEncoder.appendEvent(out, event.event(), event.data());
-    }
+    SseEncoder.append(out, event);
   }
 }
