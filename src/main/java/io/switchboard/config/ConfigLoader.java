@@ -388,7 +388,7 @@ public final class ConfigLoader {
       Duration streamIdle = r.duration(node, "stream_idle_timeout", path, timeout);
       ProviderOptions options = kind == null ? null : kind.options().read(entry);
       GatewayConfig.Tls tls = new TlsReader(r).read(node, path);
-      if (tls != null && !tls.isNone() && baseUrl != null && baseUrl.startsWith("http://")) {
+      if (tls != null && !tls.isNone() && Provider.plainHttp(baseUrl)) {
         r.problem(path + ".tls", "is given for an http base_url (expected: an https base_url)");
       }
       boolean http2 = r.bool(node, "http2", path, false);
@@ -396,7 +396,7 @@ public final class ConfigLoader {
         return null;
       }
       return new Provider(key, type, apiKey == null ? new Secret("") : apiKey, baseUrl, headers, timeout, models,
-          connectTimeout, streamIdle, preset, options, tls == null ? GatewayConfig.Tls.NONE : tls, http2);
+          connectTimeout, streamIdle, preset, options, tls, http2);
     }
 
     /**

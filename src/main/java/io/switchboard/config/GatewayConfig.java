@@ -128,6 +128,16 @@ public record GatewayConfig(
       this(key, type, apiKey, baseUrl, headers, timeout, models, null, null);
     }
 
+    /** Whether its calls go over TLS: every kind but the mock, unless its base URL is plain http. */
+    public boolean overTls() {
+      return type != ProviderType.MOCK && !plainHttp(baseUrl);
+    }
+
+    /** A base URL (validated: the scheme is lower case) that {@code tls} settings cannot apply to. */
+    static boolean plainHttp(String baseUrl) {
+      return baseUrl != null && baseUrl.startsWith("http://");
+    }
+
     /** The same provider at another API root (tests point real kinds at mocks this way). */
     public Provider withBaseUrl(String baseUrl) {
       return new Provider(key, type, apiKey, baseUrl, headers, timeout, models, connectTimeout, streamIdleTimeout,

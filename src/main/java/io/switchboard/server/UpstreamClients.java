@@ -1,7 +1,6 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig;
-import io.switchboard.config.ProviderType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -46,10 +45,8 @@ public record UpstreamClients(HttpClient http1, HttpClient http2) {
    * {@code -Dswitchboard.tls.engine=jdk} keeps the JDK's engine, as does a platform the library does not load on.
    */
   public static boolean useBoringSsl(GatewayConfig config) {
-    boolean tlsUpstream = config.providers().stream().anyMatch(p -> p.type() != ProviderType.MOCK
-        && (p.baseUrl() == null || !p.baseUrl().regionMatches(true, 0, "http://", 0, 7)));
-    return tlsUpstream && !"jdk".equals(System.getProperty("switchboard.tls.engine"))
-        && OpenSSLEngineOptions.isAvailable();
+    return config.providers().stream().anyMatch(GatewayConfig.Provider::overTls)
+        && !"jdk".equals(System.getProperty("switchboard.tls.engine")) && OpenSSLEngineOptions.isAvailable();
   }
 
   /** The client {@code provider}'s calls go through. */
