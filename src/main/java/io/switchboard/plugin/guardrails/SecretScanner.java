@@ -43,10 +43,14 @@ public final class SecretScanner implements Detector {
   private static final Pattern PEM_END = Pattern.compile("-----END ((?:[A-Z0-9]{1,10} ){0,3})PRIVATE KEY-----");
   private static final int PEM_MAX = 16 * 1024;
 
+  private static final String GENERIC_NAME = "(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret"
+      + "|access[_-]?token|auth[_-]?token|bearer[_-]?token|secret|token|password|passwd)" + ASSIGN;
+  private static final int GENERIC_MIN = 16;
+  private static final int GENERIC_MAX = 256;
   private static final Rule GENERIC = rule("GENERIC_SECRET", "high-entropy credential",
-      "(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token"
-          + "|bearer[_-]?token|secret|token|password|passwd)" + ASSIGN + "([A-Za-z0-9_./+=~-]{16,256}+)(?![A-Za-z0-9_./+=~-])",
+      GENERIC_NAME + "([A-Za-z0-9_./+=~-]{" + GENERIC_MIN + "," + GENERIC_MAX + "}+)(?![A-Za-z0-9_./+=~-])",
       1, s -> entropy(s) >= 3.5);
+  private static final Pattern GENERIC_KEY = Pattern.compile(GENERIC_NAME);
 
   private static Rule rule(String kind, String label, String regex, int group, Predicate<String> valid) {
     return new Rule(kind, label, Pattern.compile(regex), group, valid);
@@ -61,7 +65,7 @@ public final class SecretScanner implements Detector {
     privateKeys(text, out);
     // A generic assignment already covered by a provider rule adds nothing.
     List<Finding> generic = new ArrayList<>();
-    collect(GENERIC, text, generic);
+    generic(text, generic);
     for (Finding g : generic) {
       if (out.stream().noneMatch(f -> f.start() < g.end() && g.start() < f.end())) {
         out.add(g);
@@ -100,6 +104,55 @@ public final class SecretScanner implements Detector {
       }
       out.add(new Finding("PRIVATE_KEY", begin.start(), end, "private key"));
     }
+  }
+
+  /**
+   * The same matches as {@code collect(GENERIC, ...)} in linear time. The full pattern, tried at every
+   * name, reads up to 256 value characters before its lookahead fails on a longer run, so
+   * {@code api_key=api_key=...} cost 256 steps per name. Here a name whose value run is too long or too
+   * short is skipped on one shared measure of the run: every position in a run shares its end.
+   */
+  static void generic(String text, List<Finding> out) {
+    Matcher key = GENERIC_KEY.matcher(text).useTransparentBounds(true);
+    Matcher full = GENERIC.pattern().matcher(text).useTransparentBounds(true).useAnchoringBounds(false);
+    int runStart = -1;
+    int runEnd = -1;
+    while (key.find()) {
+      int value = key.end();
+      if (value < runStart || value > runEnd) {
+        runStart = value;
+        runEnd = value;
+        while (runEnd < text.length() && secretChar(text.charAt(runEnd))) {
+          runEnd++;
+        }
+      }
+      // The pattern may also start the value at the second '=' of "==", one character earlier.
+      int length = runEnd - value;
+      if (length > GENERIC_MAX || length + 1 < GENERIC_MIN) {
+        continue;
+      }
+      full.region(key.start(), text.length());
+      if (!full.lookingAt()) {
+        continue;
+      }
+      String secret = full.group(GENERIC.group());
+      if (GENERIC.valid().test(secret)) {
+        out.add(new Finding(GENERIC.kind(), full.start(GENERIC.group()), full.end(GENERIC.group()), GENERIC.label()));
+      }
+      // Like Matcher.find after a match: the next name starts after this value.
+      key.region(full.end(), text.length());
+    }
+  }
+
+  /** The plain pattern search that {@link #generic} must agree with, for tests. */
+  static List<Finding> genericByPattern(String text) {
+    List<Finding> out = new ArrayList<>();
+    collect(GENERIC, text, out);
+    return out;
+  }
+
+  private static boolean secretChar(char c) {
+    return c < 128 && (Character.isLetterOrDigit(c) || "_./+=~-".indexOf(c) >= 0);
   }
 
   private static void collect(Rule r, String text, List<Finding> out) {

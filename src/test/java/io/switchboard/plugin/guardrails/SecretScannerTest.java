@@ -2,7 +2,9 @@ package io.switchboard.plugin.guardrails;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -93,5 +95,38 @@ class SecretScannerTest {
     for (String s : secrets) {
       assertThat(out).doesNotContain(s).doesNotContain(s.substring(s.length() - 12));
     }
+  }
+  /**
+   * The linear generic scan finds exactly what the plain pattern search finds, on random text made of
+   * names, assignment operators and value runs of every length around the 16 and 256 limits.
+   */
+  @Test
+  void genericScanAgreesWithThePattern() {
+    String[] names = {"api_key", "API-KEY", "apikey", "token", "access_token", "secret_key", "secret", "password",
+        "xapi_key", "_token", "passwd"};
+    String[] ops = {"=", "==", ":=", ":", " = ", "=>", "\"=\"", "' : '", "=  ", "  :  \""};
+    String[] gaps = {" ", "\n", ".", ",", "\"", "é", "a", "="};
+    Random random = new Random(5);
+    int found = 0;
+    for (int round = 0; round < 3_000; round++) {
+      StringBuilder b = new StringBuilder();
+      int parts = 1 + random.nextInt(8);
+      for (int p = 0; p < parts; p++) {
+        b.append(names[random.nextInt(names.length)]).append(ops[random.nextInt(ops.length)]);
+        int length = random.nextInt(4) == 0 ? 250 + random.nextInt(12) : 10 + random.nextInt(12);
+        for (int i = 0; i < length; i++) {
+          b.append(random.nextInt(20) == 0 ? '=' : RAND.charAt(random.nextInt(RAND.length())));
+        }
+        if (random.nextBoolean()) {
+          b.append(gaps[random.nextInt(gaps.length)]);
+        }
+      }
+      String text = b.toString();
+      List<Finding> linear = new ArrayList<>();
+      SecretScanner.generic(text, linear);
+      assertThat(linear).as(text).isEqualTo(SecretScanner.genericByPattern(text));
+      found += linear.size();
+    }
+    assertThat(found).as("the rounds exercise matches, not only misses").isGreaterThan(1_000);
   }
 }
