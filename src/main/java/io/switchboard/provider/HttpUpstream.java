@@ -104,6 +104,9 @@ public final class HttpUpstream {
     client.request(options)
         .compose(upstream -> {
           attempt.request = upstream;
+          // A reset of our own (timeout, cancellation, a broken stream) comes back here after the attempt has
+          // ended, where it changes nothing; without a handler Vert.x logs it as an error.
+          upstream.exceptionHandler(t -> attempt.fail(connectionFailure(t, timeout)));
           if (attempt.isDone()) {
             upstream.reset();  // timed out or cancelled while connecting
           }
