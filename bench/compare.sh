@@ -26,6 +26,9 @@ need gnuplot gnuplot-nox
 [ -f target/switchboard.jar ] || ./switchboard --version >/dev/null
 [ -d bench/portkey/node_modules/@portkey-ai/gateway ] || (cd bench/portkey && npm ci --no-audit --no-fund >/dev/null)
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# A gateway holds two descriptors per stream (the client's connection and its upstream one).
+[ "$(ulimit -n)" -ge $((2 * STREAMS + 200)) ] || echo "bench: open files limited to $(ulimit -n) (hard limit):" \
+  "a gateway cannot hold $STREAMS streams; the refused ones count as failed, not open" >&2
 
 pids=()
 stop_all() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; pids=(); sleep 1; }
