@@ -145,15 +145,24 @@ test('a stream cut before message-end ends with an error, not a silent stop', as
 });
 
 test('429 from Cohere is a 429 rate_limit_error in the OpenAI shape', async () => {
-  cohere.next(cohereReply.error(429, 'You are using a Trial key, which is limited to 20 API calls / minute.'));
-  const r = await gw.fetch('/v1/chat/completions', {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
-    body: JSON.stringify({ model: 'command-r', messages: [{ role: 'user', content: 'x' }] }),
+  // A gateway of its own: a 429 parks the provider for a while, and the shared one must stay usable for the
+  // tests after this one however fast they come.
+  const gw2 = await startGateway({
+    providers: [{ key: 'co', provider: 'cohere', api_key: KEY, base_url: cohere.origin }],
   });
-  assert.equal(r.status, 429);
-  const json = await r.json();
-  assertOpenAiError(json, { type: 'rate_limit_error', code: 'rate_limit_exceeded' });
-  assert.match(json.error.message, /Trial key/);
+  try {
+    cohere.next(cohereReply.error(429, 'You are using a Trial key, which is limited to 20 API calls / minute.'));
+    const r = await gw2.fetch('/v1/chat/completions', {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: JSON.stringify({ model: 'command-r', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(r.status, 429);
+    const json = await r.json();
+    assertOpenAiError(json, { type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    assert.match(json.error.message, /Trial key/);
+  } finally {
+    await gw2.stop();
+  }
 });
 
 test('an unsupported parameter is named in a 400 under reject, and a named tool_choice too', async () => {
