@@ -25,9 +25,12 @@ public record UpstreamClients(HttpClient http1, HttpClient http2) {
       options.setSslEngineOptions(new OpenSSLEngineOptions());
     }
     // Streams hold a connection (HTTP/1.1) or a stream (HTTP/2) for their whole length: high caps let thousands
-    // stay open; connections are opened only when needed. HTTP/2 multiplexes (a server allows 100 streams or more
-    // per connection), but a burst arriving before the first connection is up opens one each, up to this cap.
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(4096).setHttp2MaxSize(8).setMaxWaitQueueSize(4096);
+    // stay open; connections are opened only when needed. HTTP/2 multiplexes as many streams per connection as the
+    // server allows (often 100, some fewer), and a request that finds every connection full waits in the pool for
+    // one to end, however long the streams in them last: the cap bounds the streams open at once to it times the
+    // server's figure. 256 a loop holds tens of thousands. A burst arriving before the first connection is up
+    // opens one each, as HTTP/1.1 would.
+    PoolOptions pool = new PoolOptions().setHttp1MaxSize(4096).setHttp2MaxSize(256).setMaxWaitQueueSize(4096);
     HttpClient http1 = vertx.createHttpClient(options, pool);
     boolean wanted = config.providers().stream().anyMatch(GatewayConfig.Provider::http2);
     HttpClient http2 = !wanted ? null : vertx.createHttpClient(new HttpClientOptions(options)

@@ -11,6 +11,7 @@ import io.switchboard.server.UpstreamClients;
 import io.switchboard.testing.TestCertificates;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.OpenSSLEngineOptions;
@@ -201,10 +202,12 @@ class UpstreamTlsE2eTest extends E2eResources {
   }
 
   @Test
-  void concurrentCallsShareAFewH2Connections() throws Exception {
+  void concurrentCallsShareOneH2Connection() throws Exception {
     MockUpstream up = tlsUpstream(true, false).always(MockUpstream.sse(
         MockUpstream.rawEvents(resource(STREAM))));
     int port = gateway("providers:\n" + provider("h2", up, "http2: true, " + caFile()), 1);
+    // One call first: a cold burst opens a connection per request until the first is up, as HTTP/1.1 would.
+    assertThat(post(port, STREAM_BODY).statusCode()).isEqualTo(200);
 
     List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int round = 0; round < 2; round++) {
@@ -218,9 +221,45 @@ class UpstreamTlsE2eTest extends E2eResources {
       }
     }
 
-    assertThat(versions(up)).hasSize(48).containsOnly(HttpVersion.HTTP_2);
-    // A cold burst may open several before the first is up, never more than the pool's HTTP/2 cap.
-    assertThat(up.connections()).isBetween(1, 8);
+    assertThat(versions(up)).hasSize(49).containsOnly(HttpVersion.HTTP_2);
+    // The server takes 100 streams a connection: 24 at once fit in the one there is.
+    assertThat(up.connections()).isEqualTo(1);
+  }
+
+  @Test
+  void moreStreamsThanTheServerTakesPerConnectionOpenAtOnceOnMoreConnections() throws Exception {
+    // A server that takes 2 streams per connection, and streams that last about 3 s: 40 held at once need 20
+    // connections, more than a cold burst's few. Each must open (the gateway answers a stream once its first
+    // upstream chunk is in) while the first ones are still running, not wait in the pool for one to end.
+    List<String> events = MockUpstream.rawEvents(resource(STREAM));
+    List<String> slow = new ArrayList<>(events.subList(0, 2));
+    for (int i = 0; i < 1_000; i++) {
+      slow.add(events.get(1));
+    }
+    slow.addAll(events.subList(2, events.size()));
+    MockUpstream up = new MockUpstream(new HttpServerOptions()
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(2))).always(MockUpstream.sse(slow));
+    closing.add(up);
+    int port = gateway("providers:\n" + provider("h2c", up, "http2: true"), 1);
+
+    HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    long start = System.nanoTime();
+    List<java.util.concurrent.CompletableFuture<HttpResponse<InputStream>>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      calls.add(h1.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(STREAM_BODY)).build(),
+          HttpResponse.BodyHandlers.ofInputStream()));
+    }
+    for (var call : calls) {
+      assertThat(call.get(2, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    long openedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+    assertThat(up.openConnections()).isGreaterThanOrEqualTo(20);
+    for (var call : calls) {
+      call.get().body().close();
+    }
+    assertThat(openedMillis).as("all 40 open within").isLessThan(2_000);
+    assertThat(versions(up)).hasSize(40).containsOnly(HttpVersion.HTTP_2);
   }
 
   @Test
