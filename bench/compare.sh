@@ -53,9 +53,9 @@ upstream() { # port [java -D options...]
   $JAVA "$@" -cp target/switchboard.jar bench/BenchUpstream.java "$port" 1 > "/tmp/bench-upstream-$port.log" 2>&1 &
   pids+=($!)
 }
-switchboard() { # upstream port -> pid in $sb_pid; through the launcher, so its JVM flags (AOT cache, GC) count
+switchboard() { # upstream port [config] -> pid in $sb_pid; through the launcher, so its JVM flags (AOT cache, GC) count
   BENCH_UPSTREAM_PORT="$1" SWITCHBOARD_JAVA_OPTS="--enable-native-access=ALL-UNNAMED ${BENCH_GATEWAY_OPTS:-}" \
-    ./switchboard serve --config bench/gateway.yaml --port "$SB" > /tmp/bench-switchboard.log 2>&1 &
+    ./switchboard serve --config "${2:-bench/gateway.yaml}" --port "$SB" > /tmp/bench-switchboard.log 2>&1 &
   sb_pid=$!; pids+=($sb_pid)
 }
 pipe() {  # the issue's yardstick: a naive Node.js pipe proxy (bench/node-proxy.js), no parsing at all
@@ -124,9 +124,14 @@ done
 stop_all
 
 # Held-open streams: a mock that sends a chunk a second for 60 s; fresh gateways; RSS once all are open.
+# Switchboard twice: with HTTP/1.1 to the mock (the default: a connection, so two descriptors, per stream) and
+# with HTTP/2 (bench/gateway-h2.yaml: the streams share connections), reported as streams_h2_*.
 upstream "$SLOW_UP" -Dchunks=60 -Dchunk.interval.ms=1000; ready "http://127.0.0.1:$SLOW_UP/v1/chat/completions"
-for sys in switchboard portkey; do
-  if [ $sys = switchboard ]; then switchboard "$SLOW_UP"; pid=$sb_pid; ready "$(url_of switchboard)"; else
+for run in switchboard switchboard-h2 portkey; do
+  sys=${run%-h2}; key=streams; [ "$run" = switchboard-h2 ] && key=streams_h2
+  if [ $sys = switchboard ]; then
+    switchboard "$SLOW_UP" "$([ "$run" = switchboard-h2 ] && echo bench/gateway-h2.yaml || echo bench/gateway.yaml)"
+    pid=$sb_pid; ready "$(url_of switchboard)"; else
     portkey; pid=$pk_pid; ready "$(url_of portkey)" -H 'x-portkey-provider: openai' -H "x-portkey-custom-host: $(host_of portkey $SLOW_UP)"; fi
   idle=$(rss_mb $pid)
   rm -f /tmp/bench-streams.log  # so the wait below cannot see the previous system's line
@@ -134,9 +139,9 @@ for sys in switchboard portkey; do
     > /tmp/bench-streams.log 2>&1 &
   lg=$!
   for _ in $(seq 1 1200); do grep -q "streams open=" /tmp/bench-streams.log && break; sleep 0.1; done
-  add streams_rss_mb $sys "$(rss_mb $pid)"
-  add streams_open $sys "$(sed -nE 's/streams open=([0-9]+).*/\1/p' /tmp/bench-streams.log)"
-  add idle_rss_mb $sys "$idle"
+  add ${key}_rss_mb $sys "$(rss_mb $pid)"
+  add ${key}_open $sys "$(sed -nE 's/streams open=([0-9]+).*/\1/p' /tmp/bench-streams.log)"
+  [ "$run" = switchboard-h2 ] || add idle_rss_mb $sys "$idle"
   kill $lg 2>/dev/null || true; wait $lg 2>/dev/null || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
@@ -162,7 +167,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "
     k="open${rate}_${q}_us"; d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey)
     echo "| $k | $d | $s | $p | | +$(added "$s" "$d") us | | Portkey +$(added "$p" "$d") us |"
   done; done
-  for k in ready_ms rss1k_mb idle_rss_mb streams_open streams_rss_mb; do
+  for k in ready_ms rss1k_mb idle_rss_mb streams_open streams_rss_mb streams_h2_open streams_h2_rss_mb; do
     echo "| $k | | $(m $k switchboard) | $(m $k portkey) | | | | |"
   done
 } > "$OUT/compare.md"
