@@ -149,7 +149,7 @@ stop_all
 
 m() { printf '%s' "${R["$1:$2"]:-}" | grep -v '^$' | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 == 0 || b + 0 == 0) print "n/a"; else printf "%.2fx", a / b }'; }
-added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else printf "%.0f", a - b }'; }
+added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "n/a"; else printf "%+.0f", a - b }'; }
 {
   echo "Run $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $ROUNDS rounds of ${DUR}s, medians. Switchboard $(git rev-parse --short HEAD), Portkey gateway 1.15.2."
   echo
@@ -157,7 +157,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "
   echo "|---|---|---|---|---|---|---|---|"
   for k in c1_p50_us c1_p99_us ttfb_p50_us ttfb_p99_us; do
     d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey); n=$(m $k pipe)
-    echo "| $k | $d | $s | $p | $n | +$(added "$s" "$d") us | +$(added "$n" "$d") us | Portkey +$(added "$p" "$d") us |"
+    echo "| $k | $d | $s | $p | $n | $(added "$s" "$d") us | $(added "$n" "$d") us | Portkey $(added "$p" "$d") us |"
   done
   for k in c32_rps sse_streams_s; do
     d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey); n=$(m $k pipe)
@@ -165,7 +165,7 @@ added() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a") print "
   done
   for rate in $RATES; do for q in p50 p99; do
     k="open${rate}_${q}_us"; d=$(m $k direct); s=$(m $k switchboard); p=$(m $k portkey)
-    echo "| $k | $d | $s | $p | | +$(added "$s" "$d") us | | Portkey +$(added "$p" "$d") us |"
+    echo "| $k | $d | $s | $p | | $(added "$s" "$d") us | | Portkey $(added "$p" "$d") us |"
   done; done
   for k in ready_ms rss1k_mb idle_rss_mb streams_open streams_rss_mb streams_h2_open streams_h2_rss_mb; do
     echo "| $k | | $(m $k switchboard) | $(m $k portkey) | | | | |"
