@@ -6,8 +6,6 @@ import static io.switchboard.e2e.MockUpstream.resource;
 import static io.switchboard.e2e.MockUpstream.sse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.api.Json;
 import io.switchboard.config.ConfigLoader;
@@ -16,6 +14,7 @@ import io.switchboard.config.ReferenceGuideConfigTestAccess;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.server.GatewayServer;
 import io.switchboard.testing.GatewayProcess;
+import io.switchboard.testing.LogCapture;
 import io.switchboard.testing.Services;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -231,11 +230,7 @@ class RequestLoggerE2eTest {
     for (Path f : files) {
       Files.deleteIfExists(f);
     }
-    ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    lines.start();
-    ch.qos.logback.classic.Logger requests =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("switchboard.requests");
-    requests.addAppender(lines);
+    LogCapture lines = LogCapture.of("switchboard.requests");
     try {
       MockUpstream upstream = upstream();
       GatewayServer server = gateway(ferro, Map.of("OPENAI_API_KEY", "sk-test-openai",
@@ -252,10 +247,10 @@ class RequestLoggerE2eTest {
         assertThat(rows.get(id)).containsEntry("status", 200L).containsEntry("tokens_out", 363L)
             .containsEntry("request_body", null);  // bodies only when asked
       }
-      assertThat(lines.list).extracting(e -> e.getLevel().toString()).containsExactly("INFO", "ERROR");
-      assertThat(lines.list.getFirst().getFormattedMessage()).startsWith("request " + id + " status=200");
+      assertThat(lines.events()).extracting(e -> e.getLevel().toString()).containsExactly("INFO", "ERROR");
+      assertThat(lines.events().getFirst().getFormattedMessage()).startsWith("request " + id + " status=200");
     } finally {
-      requests.detachAppender(lines);
+      lines.close();
       for (Path f : files) {
         Files.deleteIfExists(f);
       }

@@ -3,14 +3,12 @@ package io.switchboard.provider;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.testing.LogCapture;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deadlines racing answers, from threads that are not event loops (tests, workers): every call ends, in an
@@ -59,20 +56,16 @@ class HttpUpstreamThreadsTest {
     vertx.close().await();
   }
 
-  ListAppender<ILoggingEvent> vertxLog;
-  Logger vertxLogger;
+  LogCapture vertxLog;
 
   @BeforeEach
   void captureVertxLog() {
-    vertxLogger = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("io.vertx");
-    vertxLog = new ListAppender<>();
-    vertxLog.start();
-    vertxLogger.addAppender(vertxLog);
+    vertxLog = LogCapture.of("io.vertx");
   }
 
   @AfterEach
   void release() {
-    vertxLogger.detachAppender(vertxLog);
+    vertxLog.close();
   }
 
   @Test
@@ -124,7 +117,7 @@ class HttpUpstreamThreadsTest {
     // Without an exception handler on the upstream request, Vert.x logged "ERROR Stream reset: 0" for a reset
     // before the request had been written out.
     Thread.sleep(200);
-    assertThat(vertxLog.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+    assertThat(vertxLog.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
         .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
   }
 }

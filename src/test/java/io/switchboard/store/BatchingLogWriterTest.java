@@ -3,6 +3,7 @@ package io.switchboard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.switchboard.testing.LogCapture;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -131,11 +132,7 @@ class BatchingLogWriterTest {
 
   @Test
   void droppingIsReportedOnceAndThenRateLimited() throws Exception {
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BatchingLogWriter.class);
-    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
+    LogCapture log = LogCapture.of(BatchingLogWriter.class);
     FakeStore store = new FakeStore();
     store.gate = new CountDownLatch(1);
     try {
@@ -146,11 +143,11 @@ class BatchingLogWriterTest {
       store.gate.countDown();
       writer.close();
       assertThat(writer.dropped()).isEqualTo(10);
-      assertThat(appender.list).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+      assertThat(log.events()).filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
           .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .singleElement().asString().contains("dropped 1 row(s)", "queue is full", "capacity 2");
     } finally {
-      logger.detachAppender(appender);
+      log.close();
     }
   }
 

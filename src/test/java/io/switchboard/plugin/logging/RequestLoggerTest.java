@@ -23,6 +23,7 @@ import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.store.RequestLogLocation;
 import io.switchboard.store.RequestLogRow;
+import io.switchboard.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -213,7 +214,7 @@ class RequestLoggerTest {
 
   @Test
   void linesGoOutAtTheirSeverityWhenAtOrAboveTheLevel() {
-    ListAppender<ILoggingEvent> lines = capture();
+    LogCapture lines = LogCapture.of(RequestLogger.LINES);
     try {
       RequestLogger info = logger(settings("{level: info}"));
       RequestLogger warn = logger(settings("{level: warn}"));
@@ -233,21 +234,21 @@ class RequestLoggerTest {
         warn.onFinish(exchange, f);
       }
 
-      assertThat(lines.list).extracting(e -> e.getLevel().toString())
+      assertThat(lines.events()).extracting(e -> e.getLevel().toString())
           .containsExactly("INFO", "WARN", "ERROR", "ERROR", "WARN", "ERROR", "ERROR");
-      String first = lines.list.getFirst().getFormattedMessage();
+      String first = lines.events().getFirst().getFormattedMessage();
       assertThat(first).startsWith("request req_test status=200 latency_ms=120 model=gpt-4o served=gpt-4o"
           + " provider=openai target=openai-a attempts=1 key=" + exchange.keyId() + " user=alice");
       assertThat(first).doesNotContain("tokens_in");  // only parsed when persisting
-      assertThat(lines.list.get(2).getFormattedMessage()).contains("status=503").endsWith("error=server_error");
+      assertThat(lines.events().get(2).getFormattedMessage()).contains("status=503").endsWith("error=server_error");
     } finally {
-      release(lines);
+      lines.close();
     }
   }
 
   @Test
   void onceStartedLinesAreWrittenByTheirOwnThreadInOrderAndFlushedOnClose() throws Exception {
-    ListAppender<ILoggingEvent> lines = capture();
+    LogCapture lines = LogCapture.of(RequestLogger.LINES);
     try {
       RequestLogger logger = logger(settings("{}"));
       logger.start().await(10, TimeUnit.SECONDS);
@@ -258,13 +259,13 @@ class RequestLoggerTest {
       }
       logger.close().await(10, TimeUnit.SECONDS);
 
-      assertThat(lines.list).hasSize(500).allMatch(e -> e.getThreadName().equals("sb-request-lines"));
-      assertThat(lines.list.get(0).getLevel().toString()).isEqualTo("INFO");
-      assertThat(lines.list.get(1).getLevel().toString()).isEqualTo("WARN");
-      assertThat(lines.list.get(499).getFormattedMessage()).contains("status=429");
+      assertThat(lines.events()).hasSize(500).allMatch(e -> e.getThreadName().equals("sb-request-lines"));
+      assertThat(lines.events().get(0).getLevel().toString()).isEqualTo("INFO");
+      assertThat(lines.events().get(1).getLevel().toString()).isEqualTo("WARN");
+      assertThat(lines.events().get(499).getFormattedMessage()).contains("status=429");
       assertThat(logger.lines().dropped()).isZero();
     } finally {
-      release(lines);
+      lines.close();
     }
   }
 
@@ -309,13 +310,13 @@ class RequestLoggerTest {
 
   @Test
   void aUserNameCannotForgeALogLine() {
-    ListAppender<ILoggingEvent> lines = capture();
+    LogCapture lines = LogCapture.of(RequestLogger.LINES);
     try {
       ObjectNode body = Json.object().put("model", "m").put("user", "bob\nrequest fake status=200");
       logger(settings("{}")).onFinish(Exchanges.chat(body), complete(COMPLETION));
-      assertThat(lines.list.getFirst().getFormattedMessage()).contains("user=bob?request fake").doesNotContain("\n");
+      assertThat(lines.events().getFirst().getFormattedMessage()).contains("user=bob?request fake").doesNotContain("\n");
     } finally {
-      release(lines);
+      lines.close();
     }
   }
 
@@ -323,7 +324,7 @@ class RequestLoggerTest {
   void atOnErrorOnlyFailedRequestsAreLoggedAndPersisted() throws Exception {
     Path db = dir.resolve("errors.db");
     RequestLogger logger = logger(settings("{persist: true, backend: sqlite, dsn: \"" + db + "\"}", "on_error"));
-    ListAppender<ILoggingEvent> lines = capture();
+    LogCapture lines = LogCapture.of(RequestLogger.LINES);
     try {
       logger.start().await(10, TimeUnit.SECONDS);
       Finish broken = new Finish(200, true, "openai", "a", "gpt-4o", 1, 1_000_000, 500_000, null, null,
@@ -341,10 +342,10 @@ class RequestLoggerTest {
 
       assertThat(statuses(db)).containsExactly(200, 402, 499);
       assertThat(errorTypes(db)).containsExactlyInAnyOrder("api_error", "client_closed", "budget_exceeded");
-      assertThat(lines.list).hasSize(3);
+      assertThat(lines.events()).hasSize(3);
       assertThat(logger.writer().written()).isEqualTo(3);
     } finally {
-      release(lines);
+      lines.close();
     }
   }
 
@@ -448,17 +449,6 @@ class RequestLoggerTest {
         .isEqualTo("jdbc:postgresql://db/x?user=gw&password=***&ssl=true");
     assertThat(Dsns.scrub("postgres://gw:s3cr%2Ft@db/x", "auth failed for s3cr/t")).isEqualTo("auth failed for ***");
     assertThat(Dsns.redact("logs/requests.db")).isEqualTo("logs/requests.db");
-  }
-
-  static ListAppender<ILoggingEvent> capture() {
-    ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    appender.start();
-    ((ch.qos.logback.classic.Logger) RequestLogger.LINES).addAppender(appender);
-    return appender;
-  }
-
-  static void release(ListAppender<ILoggingEvent> appender) {
-    ((ch.qos.logback.classic.Logger) RequestLogger.LINES).detachAppender(appender);
   }
 
   static List<Integer> statuses(Path db) throws Exception {
