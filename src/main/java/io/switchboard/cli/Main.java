@@ -16,13 +16,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /** {@code switchboard serve|validate|--version}. */
 public final class Main {
-  /** Above the server's 20 s grace for requests in flight, plus time to flush the request log. */
-  private static final long SHUTDOWN_TIMEOUT_SECONDS = 40;
+  /** Past the server's shutdown timeout: time to flush the request log and close the stores. */
+  private static final long FLUSH_SECONDS = 20;
   private static final String USAGE = """
       Usage:
         switchboard serve [--config FILE] [--port N] [--host ADDRESS]
@@ -91,15 +93,41 @@ public final class Main {
     }
   }
 
-  private static void stop(GatewayServer server, Logger log) {
-    log.info("Switchboard stopping: finishing requests in flight and flushing plugins");
+  private static void stop(GatewayServer server, long timeoutSeconds, Logger log) {
+    log.info("Switchboard stopping: no new requests; finishing those in flight (up to {} s) and flushing plugins",
+        timeoutSeconds - FLUSH_SECONDS);
     try {
-      server.stop().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      server.stop().toCompletionStage().toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
       log.info("Switchboard stopped");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("Switchboard did not stop cleanly within {} s: {}", SHUTDOWN_TIMEOUT_SECONDS, e.toString());
+      log.warn("Switchboard did not stop cleanly within {} s: {}", timeoutSeconds, e.toString());
+    }
+  }
+
+  /**
+   * SIGTERM and SIGINT stop the gateway gracefully and exit 0: a shutdown asked for and completed is a success
+   * (the JVM's own handling would exit 143 whatever happened). Anything else that ends the JVM still runs the
+   * same stop through a shutdown hook, once.
+   */
+  private static void onSignals(GatewayServer server, long timeoutSeconds, Logger log) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stopOnce = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        stop(server, timeoutSeconds, log);
+      }
+    };
+    Runtime.getRuntime().addShutdownHook(new Thread(stopOnce, "switchboard-shutdown"));
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("switchboard-stop").start(() -> {
+          stopOnce.run();
+          System.exit(0);
+        }));
+      } catch (IllegalArgumentException e) {
+        log.debug("signal {} cannot be handled here; the shutdown hook stops the gateway", name);
+      }
     }
   }
 
@@ -107,7 +135,7 @@ public final class Main {
     String file = options.config != null ? options.config : env.get("GATEWAY_CONFIG");
     GatewayConfig config;
     try {
-      config = file == null ? ConfigLoader.embeddedDefault() : ConfigLoader.load(Path.of(file), env);
+      config = file == null ? ConfigLoader.embeddedDefault(env) : ConfigLoader.load(Path.of(file), env);
     } catch (ConfigException e) {
       report(file, e, err);
       return 1;
@@ -141,9 +169,17 @@ public final class Main {
         if (!plugins.isEmpty()) {
           log.info("plugins: {}", String.join(", ", plugins));
         }
-        // SIGTERM: stop accepting, let requests in flight finish, flush the plugins (the request log), then
-        // exit. The JVM halts when this hook returns, so it waits for all of that.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(ar.result(), log), "switchboard-shutdown"));
+        GatewayConfig.Access access = effective.server().access();
+        if (access.authenticates()) {
+          log.info("clients authenticate with the master key (Authorization: Bearer, or x-api-key)");
+        } else if (access.allowUnauthenticated()) {
+          log.warn("ALLOW_UNAUTHENTICATED_PROXY=true: anyone who can reach {}:{} can use the gateway and its "
+              + "provider keys", host, ar.result().port());
+        } else {
+          log.info("no MASTER_KEY: clients are not authenticated, so the gateway serves this machine only "
+              + "(loopback)");
+        }
+        onSignals(ar.result(), effective.server().shutdownTimeout().toSeconds() + FLUSH_SECONDS, log);
       } else {
         err.println("switchboard: could not start: " + ar.cause().getMessage());
         result[0] = 1;

@@ -1,8 +1,10 @@
 package io.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.pricing.PriceCatalog;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,13 +66,83 @@ public record GatewayConfig(
   /** At most {@code maxConcurrency} requests in flight to a target; {@code queueSize} more may wait for a slot. */
   public record Concurrency(int maxConcurrency, int queueSize) {}
 
-  /** {@code eventLoops}: one server instance per loop; the default is Vert.x's, twice the cores. */
-  public record Server(String host, int port, long maxBodyBytes, int eventLoops) {
+  /**
+   * The listener. {@code eventLoops}: one server instance per loop; the default is Vert.x's, twice the cores.
+   * {@code access} is who may call it, {@code limits} what one client may hold, and {@code shutdownTimeout} how
+   * long requests in flight get to finish after SIGTERM. {@code h2c}: HTTP/2 without TLS is served beside
+   * HTTP/1.1 (off by default: the protocol sniffing it needs delays the header timeout to a connection's first
+   * bytes).
+   */
+  public record Server(String host, int port, long maxBodyBytes, int eventLoops, Access access, Limits limits,
+      Duration shutdownTimeout, boolean h2c) {
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     public static final int DEFAULT_EVENT_LOOPS = 2 * Runtime.getRuntime().availableProcessors();
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
     public Server withListener(String host, int port) {
-      return new Server(host, port, maxBodyBytes, eventLoops);
+      return new Server(host, port, maxBodyBytes, eventLoops, access, limits, shutdownTimeout, h2c);
+    }
+
+    public Server withAccess(Access access) {
+      return new Server(host, port, maxBodyBytes, eventLoops, access, limits, shutdownTimeout, h2c);
+    }
+
+    public Server withLimits(Limits limits) {
+      return new Server(host, port, maxBodyBytes, eventLoops, access, limits, shutdownTimeout, h2c);
+    }
+  }
+
+  /**
+   * Who may call the gateway. {@code masterKey} turns client authentication on (null: off, and then the
+   * gateway serves loopback only unless {@code allowUnauthenticated}). {@code corsOrigins} are the browser
+   * origins allowed, matched literally; {@code allowedHosts} the {@code Host} names served (empty: any when a
+   * key is set, loopback names only when not).
+   */
+  public record Access(Secret masterKey, boolean allowUnauthenticated, boolean production, List<String> corsOrigins,
+      List<String> allowedHosts) {
+    public static final Access LOOPBACK_ONLY = new Access(null, false, false, List.of(), List.of());
+
+    public Access {
+      corsOrigins = List.copyOf(corsOrigins);
+      allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    public boolean authenticates() {
+      return masterKey != null;
+    }
+  }
+
+  /**
+   * What one client connection may hold. {@code maxConnections}: open client connections at once (past it a
+   * new one gets a 503 and is closed). {@code headerTimeout}: from a connection's start to its first request
+   * head; {@code keepAliveTimeout}: from an answer's end to the next request head; {@code bodyTimeout}: from a
+   * request head to the end of its body.
+   */
+  public record Limits(int maxConnections, int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
+      Duration bodyTimeout, Duration keepAliveTimeout) {
+    public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
+    public static final int DEFAULT_MAX_HEADERS = 100;
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Limits DEFAULT = new Limits(defaultMaxConnections(), DEFAULT_MAX_HEADER_BYTES,
+        DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT);
+
+    /**
+     * Below the process's open-files limit, with room for upstream connections, the stores and the JVM's own
+     * files: a gateway out of descriptors fails {@code accept} and stalls every client, a capped one refuses
+     * the surplus cleanly.
+     */
+    public static int defaultMaxConnections() {
+      long fds = -1;
+      if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+        fds = unix.getMaxFileDescriptorCount();
+      }
+      if (fds <= 0) {
+        return 10_000;
+      }
+      long reserve = Math.max(256, fds / 4);
+      return (int) Math.max(64, Math.min(1_000_000, fds - reserve));
     }
   }
 

@@ -963,9 +963,14 @@ final class LiteLlmConfig {
       if (general instanceof ObjectNode g) {
         for (Iterator<String> it = g.fieldNames(); it.hasNext(); ) {
           String key = it.next();
-          String note = key.equals("master_key")
-              ? "is not supported yet: clients are NOT authenticated by Switchboard" : "is not supported yet; ignored";
-          warn("general_settings." + key, note);
+          if (key.equals("master_key")) {
+            // Clients authenticate with it, as with LiteLLM's proxy; os.environ/NAME reads the environment.
+            ObjectNode server = out.get("server") instanceof ObjectNode o ? o : out.putObject("server");
+            server.set("master_key", environmentReference(g.get(key), "general_settings.master_key"));
+            origins.put("server.master_key", "general_settings.master_key");
+          } else {
+            warn("general_settings." + key, "is not supported yet; ignored");
+          }
         }
       } else if (general != null && !general.isNull()) {
         problem("general_settings", "expected an object, got " + NodeReader.describe(general));

@@ -1,13 +1,19 @@
 package io.switchboard.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
+import io.switchboard.auth.AuthThrottle;
+import io.switchboard.auth.ClientAuth;
 import io.switchboard.api.BodyCollector;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.api.Texts;
+import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.GatewayConfig.Limits;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Finish;
 import io.switchboard.plugin.Plugin;
@@ -34,13 +40,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.net.HostAndPort;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,70 +69,229 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private static final long MAX_DRAIN_BYTES = 64L * 1024 * 1024;
   private static final Buffer HEALTHY = Buffer.buffer("{\"status\":\"ok\"}");
 
+  private static final Buffer DRAINING = Buffer.buffer("{\"status\":\"draining\"}");
+  private static final Set<String> HEALTH_ROUTES =
+      Set.of("/health", "/livez", "/readyz", "/health/liveliness", "/health/readiness");
+  private static final Set<String> READINESS_ROUTES = Set.of("/readyz", "/health/readiness");
+  /** Model ids are short (the longest real ones, Bedrock ARNs, are about 120 characters). */
+  static final int MAX_MODEL_CHARS = 256;
+  static final int MAX_USER_CHARS = 1024;
+  private static final String EXPOSED_HEADERS = "x-request-id, x-switchboard-provider, x-switchboard-target, "
+      + "x-switchboard-model, x-switchboard-variant, x-switchboard-attempts, x-switchboard-upstream-request-id, "
+      + "retry-after";
+
   private final Gateway gateway;
   private final ContextInternal loop;
   private final long maxBodyBytes;
-  private int inFlight;  // this event loop's requests between arrival and the end of their answer
+  private final Limits limits;
+  private final EdgePolicy edge;
+  private final ClientAuth auth;
+  private final AuthThrottle throttle;
+  private final ConnectionGuard connections;
+  private final Set<Call> calls = new HashSet<>();  // this event loop's requests between arrival and the end of their answer
   private boolean draining;
   private final ObjectNode models;
   private final Buffer modelList;
 
-  /** {@code loop}: the context of the verticle whose server this handler serves; its answers are written there. */
-  ApiHandler(Gateway gateway, ContextInternal loop) {
+  /**
+   * {@code loop}: the context of the verticle whose server this handler serves; its answers are written there.
+   * {@code throttle} is shared by every loop; {@code connections} is this loop's.
+   */
+  ApiHandler(Gateway gateway, ContextInternal loop, AuthThrottle throttle, ConnectionGuard connections) {
     this.gateway = gateway;
     this.loop = loop;
-    this.maxBodyBytes = gateway.config().server().maxBodyBytes();
+    GatewayConfig.Server server = gateway.config().server();
+    this.maxBodyBytes = server.maxBodyBytes();
+    this.limits = server.limits();
+    this.edge = new EdgePolicy(server.access());
+    this.auth = ClientAuth.of(server.access().masterKey());
+    this.throttle = throttle;
+    this.connections = connections;
     this.models = modelList(gateway);
     this.modelList = Json.buffer(models);
   }
 
   /** Requests of this handler still being answered; read on its event loop. */
   int inFlight() {
-    return inFlight;
+    return calls.size();
   }
 
-  /** From now on every answer closes its connection, so clients move to another replica. */
+  /**
+   * From now on new requests are refused with a 503 and every answer closes its connection, so clients move to
+   * another replica; the readiness routes answer 503. Call on this handler's loop.
+   */
   void drain() {
     draining = true;
+  }
+
+  /**
+   * Ends every request still in flight (the shutdown deadline passed): an unanswered one gets a 503, a stream
+   * an error event; each is recorded as a 503 with the code {@code shutting_down}. Call on this handler's loop.
+   */
+  void cutInFlight() {
+    for (Call call : List.copyOf(calls)) {
+      call.cut();
+    }
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     long start = System.nanoTime();
     HttpServerResponse response = request.response();
-    inFlight++;
-    boolean[] counted = {true};
+    HttpConnection connection = request.connection();
+    Call call = new Call(response);
+    calls.add(call);
+    connections.requestStarted(connection);
     Handler<Object> done = x -> {
-      if (counted[0]) {
-        counted[0] = false;
-        inFlight--;
+      if (calls.remove(call)) {
+        connections.requestEnded(connection);
       }
     };
     response.endHandler(done::handle);
     response.exceptionHandler(done::handle);
     if (draining) {
-      response.putHeader("connection", "close");
+      response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     String requestId = requestId(request.getHeader("x-request-id"));
     response.putHeader(Headers.REQUEST_ID, requestId);
+    if (connections.overCap(connection)) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, "1");
+      refuseAndClose(request, new ApiException(503, "api_error", "too_many_connections", null,
+          "The gateway has reached its limit of " + limits.maxConnections() + " open connections (server"
+              + ".max_connections); retry shortly."));
+      return;
+    }
+    if (request.headers().size() > limits.maxHeaders()) {
+      refuseAndClose(request, new ApiException(431, "invalid_request_error", "request_header_fields_too_large", null,
+          "The request has " + request.headers().size() + " header fields, more than the limit of "
+              + limits.maxHeaders() + " (server.max_headers)."));
+      return;
+    }
     String path = normalize(request.path());
     HttpMethod method = request.method();
+    String origin = request.getHeader(HttpHeaders.ORIGIN);
+    if (origin != null) {
+      boolean allowed = edge.originAllowed(origin);
+      if (method == HttpMethod.OPTIONS) {
+        preflight(request, origin, allowed);
+        return;
+      }
+      if (!allowed) {
+        // Refused before anything is read: a page's "simple" cross-origin POST never reaches a provider.
+        error(response, new ApiException(403, "invalid_request_error", "origin_not_allowed", null,
+            "Cross-origin requests from this origin are not allowed (list it in CORS_ORIGINS or "
+                + "server.cors_origins)."));
+        return;
+      }
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+          .putHeader(HttpHeaders.VARY, "Origin")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_EXPOSE_HEADERS, EXPOSED_HEADERS);
+    }
+    if (HEALTH_ROUTES.contains(path)) {
+      Buffer status = draining && READINESS_ROUTES.contains(path) ? DRAINING : HEALTHY;
+      get(request, method, () -> json(response, status == DRAINING ? 503 : 200, status));
+      return;
+    }
+    if (draining) {
+      refuseAndClose(request, new ApiException(503, "api_error", "shutting_down", null,
+          "The gateway is shutting down and takes no new requests; retry on another replica."));
+      return;
+    }
+    if (!edge.hostAllowed(host(request))) {
+      error(response, new ApiException(403, "invalid_request_error", "host_not_allowed", null,
+          "The Host header names a host this gateway does not serve (list it in server.allowed_hosts)."));
+      return;
+    }
+    if (auth != null && !authenticated(request)) {
+      return;
+    }
     switch (path) {
-      case "/chat/completions" -> post(request, method, Operation.CHAT, requestId, start);
-      case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId, start);
-      case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId, start);
+      case "/chat/completions" -> post(request, method, Operation.CHAT, requestId, start, call);
+      case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId, start, call);
+      case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId, start, call);
       case "/models" -> get(request, method, () -> json(response, 200, modelList));
-      case "/health", "/livez", "/readyz", "/health/liveliness", "/health/readiness" ->
-          get(request, method, () -> json(response, 200, HEALTHY));
       default -> {
         if (path.startsWith("/models/")) {
           get(request, method, () -> model(response, path.substring("/models/".length())));
         } else {
-          error(response, ApiException.notFound("Unknown request URL: " + method.name() + " " + request.path()
-              + ". See the README for the routes Switchboard serves."));
+          error(response, ApiException.notFound("Unknown request URL: " + method.name() + " "
+              + Texts.excerpt(request.path(), 200) + ". See the README for the routes Switchboard serves."));
         }
       }
     }
+  }
+
+  /** The request's host name without its port; null when it named none. */
+  private static String host(HttpServerRequest request) {
+    HostAndPort authority = request.authority();
+    return authority == null ? null : authority.host();
+  }
+
+  /**
+   * Checks the client's key; on failure answers 401 (or 429 for an address that failed too often) and returns
+   * false. No key is ever echoed, logged or compared in time that depends on it.
+   */
+  private boolean authenticated(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    String address = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    long wait = throttle.retryAfterMillis(address);
+    if (wait > 0) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(wait)));
+      error(response, new ApiException(429, "requests", "too_many_failed_attempts", null,
+          "Too many requests with a wrong API key from this address; retry later."));
+      return false;
+    }
+    String apiKey = request.getHeader("x-api-key");
+    ClientAuth.Verdict verdict = auth.check(request.getHeader(HttpHeaders.AUTHORIZATION),
+        apiKey != null ? apiKey : request.getHeader("api-key"));
+    if (verdict == ClientAuth.Verdict.ALLOWED) {
+      return true;
+    }
+    if (verdict == ClientAuth.Verdict.INVALID) {
+      throttle.failed(address);
+    }
+    response.putHeader("www-authenticate", "Bearer");
+    error(response, new ApiException(401, "invalid_request_error", "invalid_api_key", null,
+        verdict == ClientAuth.Verdict.MISSING
+            ? "Missing API key: send it as 'Authorization: Bearer <key>' or in the x-api-key header."
+            : "Incorrect API key provided."));
+    return false;
+  }
+
+  /**
+   * A CORS preflight: answered 204 whether or not the origin is allowed, with the {@code Access-Control-*}
+   * headers only when it is, so the browser names the missing header (Ferro's behaviour).
+   */
+  private void preflight(HttpServerRequest request, String origin, boolean allowed) {
+    HttpServerResponse response = request.response();
+    if (allowed) {
+      String asked = request.getHeader(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS);
+      response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS, asked != null && Texts.isHeaderSafe(asked) ? asked
+              : "authorization, content-type, x-api-key, x-request-id, x-switchboard-metadata")
+          .putHeader(HttpHeaders.ACCESS_CONTROL_MAX_AGE, "600");
+    }
+    response.putHeader(HttpHeaders.VARY, "Origin").setStatusCode(204).end();
+  }
+
+  /** Answers {@code e} and closes the connection once the answer is out (an unread body, a refused client). */
+  private void refuseAndClose(HttpServerRequest request, ApiException e) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    HttpConnection connection = request.connection();
+    if (request.version() != HttpVersion.HTTP_2) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    response.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, Headers.JSON)
+        .end(Json.buffer(e.toJson()))
+        .onComplete(ar -> {
+          if (request.version() != HttpVersion.HTTP_2) {
+            connection.close();
+          }
+        });
   }
 
   /** Routes are served with and without {@code /v1}, LiteLLM style; a trailing slash is ignored. */
@@ -140,13 +309,21 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   }
 
   private void post(HttpServerRequest request, HttpMethod method, Operation operation, String requestId,
-      long start) {
+      long start, Call call) {
     if (method != HttpMethod.POST) {
       methodNotAllowed(request, "POST");
       return;
     }
     HttpServerResponse response = request.response();
-    String length = request.getHeader("content-length");
+    if (!EdgePolicy.isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))) {
+      // Only JSON: a browser can send text/plain or form bodies cross-origin without asking first.
+      ApiException e = new ApiException(415, "invalid_request_error", "unsupported_media_type", null,
+          "The request body must be JSON, sent with 'Content-Type: application/json'.");
+      refuseAndClose(request, e);
+      refused(request, operation, requestId, start, e);
+      return;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     long declared = -1;
     if (length != null) {
       try {
@@ -159,14 +336,25 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       tooLarge(request);
       return;
     }
-    BodyCollector body = new BodyCollector(declared > 0 ? (int) declared : 0);
+    BodyCollector body = new BodyCollector();
     boolean[] over = {false};
+    long bodyTimer = loop.owner().setTimer(limits.bodyTimeout().toMillis(), id -> {
+      if (!over[0]) {
+        over[0] = true;
+        ApiException e = new ApiException(408, "invalid_request_error", "request_timeout", null,
+            "The request body did not arrive within " + limits.bodyTimeout().toSeconds()
+                + " s (server.body_timeout).");
+        refuseAndClose(request, e);
+        refused(request, operation, requestId, start, e);
+      }
+    });
     request.handler(chunk -> {
       if (over[0]) {
         return;
       }
       if (body.length() + chunk.length() > maxBodyBytes) {
         over[0] = true;
+        loop.owner().cancelTimer(bodyTimer);
         tooLarge(request);
         return;
       }
@@ -174,14 +362,26 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     });
     request.exceptionHandler(t -> LOG.debug("request {} body failed: {}", requestId, t.toString()));
     request.endHandler(v -> {
+      loop.owner().cancelTimer(bodyTimer);
       if (!over[0]) {
-        dispatch(request, response, operation, body.result(), requestId, start);
+        over[0] = true;
+        dispatch(request, response, operation, body.result(), requestId, start, call);
       }
     });
   }
 
+  /** One request-log row for a request refused before the plugins could act. */
+  private void refused(HttpServerRequest request, Operation operation, String requestId, long start,
+      ApiException e) {
+    if (!gateway.plugins().isEmpty()) {
+      Exchange refused = new Exchange(requestId, operation, Json.object(), Map.of(), request.headers(),
+          request.response().headers(), start);
+      new Tracker(refused).failed(e.status(), e.toJson());
+    }
+  }
+
   private void dispatch(HttpServerRequest request, HttpServerResponse response, Operation operation, Buffer bytes,
-      String requestId, long start) {
+      String requestId, long start, Call call) {
     PluginChain chain = gateway.plugins();
     ObjectNode body;
     Map<String, String> metadata;
@@ -190,12 +390,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       metadata = metadata(request.getHeader(Headers.METADATA));
     } catch (ApiException e) {
       error(response, e);
-      if (!chain.isEmpty()) {
-        // Still one row in the request log: the plugins hear of requests refused before they could act.
-        Exchange refused = new Exchange(requestId, operation, Json.object(), Map.of(), request.headers(),
-            response.headers(), start);
-        new Tracker(refused).failed(e.status(), e.toJson());
-      }
+      refused(request, operation, requestId, start, e);
       return;
     }
     Cancellation cancellation = new Cancellation();
@@ -203,10 +398,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     Exchange exchange = new Exchange(requestId, operation, body, metadata, request.headers(), response.headers(),
         start);
     Tracker tracker = chain.isEmpty() ? null : new Tracker(exchange);
+    call.started(cancellation, tracker);
     chain.run(exchange, ex -> routeAndExecute(ex, bytes, cancellation, tracker))
         .onComplete(onLoop(ar -> {
           if (ar.succeeded()) {
-            respond(response, ar.result(), cancellation.isCancelled(), tracker);
+            respond(response, ar.result(), cancellation.isCancelled(), tracker, call);
           } else {
             fail(response, ar.cause(), requestId, tracker);
           }
@@ -283,9 +479,17 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       throw ApiException.invalidRequest(null, "invalid_metadata",
           "The x-switchboard-metadata header must be a JSON object.");
     }
-    Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
         : e.getValue().toString()));
+    for (Map.Entry<String, String> e : out.entrySet()) {
+      // Metadata reaches routing conditions, log rows and lines: no control character may ride along.
+      if (Texts.firstControl(e.getKey()) >= 0 || Texts.firstControl(e.getValue()) >= 0) {
+        throw ApiException.invalidRequest(null, "invalid_metadata",
+            "The x-switchboard-metadata header has a control character in the entry '"
+                + Texts.excerpt(Texts.printable(e.getKey()), 64) + "'.");
+      }
+    }
     return out;
   }
 
@@ -297,7 +501,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? ""
           : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      String reason = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*\\)", "").replace('\n', ' ');
+      String reason = jsonProblem(e);
       throw ApiException.invalidRequest(null, "invalid_json",
           "The request body is not valid JSON: " + reason + where + ".");
     } catch (IOException e) {
@@ -314,6 +518,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     }
     if (!model.isTextual() || model.asText().isBlank()) {
       throw ApiException.invalidRequest("model", "invalid_type", "'model' must be a non-empty string.");
+    }
+    checkText("model", model.asText(), MAX_MODEL_CHARS);
+    JsonNode user = body.get("user");
+    if (user != null && user.isTextual()) {
+      checkText("user", user.asText(), MAX_USER_CHARS);
     }
     JsonNode stream = body.get("stream");
     if (stream != null && !stream.isNull() && !stream.isBoolean()) {
@@ -340,7 +549,37 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     return body;
   }
 
-  private void respond(HttpServerResponse response, Outcome outcome, boolean clientGone, Tracker tracker) {
+  /**
+   * A string that reaches upstream headers, URLs, response headers and log lines: printable and bounded, checked
+   * before any upstream is called (a newline in a model name once cost a billed call and then a hung request).
+   */
+  static void checkText(String param, String value, int maxChars) {
+    int control = Texts.firstControl(value);
+    if (control >= 0) {
+      throw ApiException.invalidRequest(param, "invalid_value", "'" + param + "' contains a control character ("
+          + String.format("U+%04X", (int) value.charAt(control)) + " at index " + control + ").");
+    }
+    if (value.length() > maxChars) {
+      throw ApiException.invalidRequest(param, "string_above_max_length", "'" + param + "' is "
+          + value.length() + " characters long, more than the limit of " + maxChars + ".");
+    }
+  }
+
+  /** Jackson's account of a syntax error, without its internals (class names, source excerpts). */
+  static String jsonProblem(JsonProcessingException e) {
+    if (e instanceof StreamConstraintsException) {
+      return "it exceeds a parser limit: " + e.getOriginalMessage().replaceAll(",\\s*from `[^`]*`", "")
+          .replace('\n', ' ');
+    }
+    String reason = e.getOriginalMessage()
+        .replaceAll("\\s*\\(start marker at .*\\)", "")
+        .replaceAll("`?(com\\.fasterxml|java\\.)[\\w.$]+`?", "value")
+        .replace('\n', ' ');
+    return Texts.excerpt(Texts.printable(reason), 300);
+  }
+
+  private void respond(HttpServerResponse response, Outcome outcome, boolean clientGone, Tracker tracker,
+      Call call) {
     UpstreamResponse upstream = outcome.response();
     if (clientGone || response.closed()) {
       if (upstream instanceof UpstreamResponse.Streaming s) {
@@ -356,7 +595,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       routingHeaders(headers, outcome.served(), outcome.attempts());
     }
     if (upstream.upstreamRequestId() != null) {
-      headers.set(Headers.UPSTREAM_REQUEST_ID, upstream.upstreamRequestId());
+      headers.set(Headers.UPSTREAM_REQUEST_ID, Texts.headerValue(upstream.upstreamRequestId()));
     }
     switch (upstream) {
       case UpstreamResponse.Complete c -> {
@@ -365,7 +604,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           tracker.completed(c.body());
         }
       }
-      case UpstreamResponse.Streaming s -> relay(response, s.stream(), tracker);
+      case UpstreamResponse.Streaming s -> {
+        call.stream = s.stream();
+        relay(response, s.stream(), tracker);
+      }
     }
   }
 
@@ -419,7 +661,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           if (tracker != null) {
             tracker.streamEnded(body);
           }
-          if (!response.closed()) {
+          if (!response.closed() && !response.ended()) {
             response.write(SseEncoder.data(Json.string(body)));
             response.end();
           }
@@ -471,13 +713,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     }
   }
 
+  /** Values from the config and the request, made header-safe: a header that cannot be set must not hang a request. */
   private static void routingHeaders(MultiMap headers, Candidate served, int attempts) {
-    headers.set(Headers.PROVIDER, served.provider().type().configName());
-    headers.set(Headers.TARGET, served.target().id());
-    headers.set(Headers.MODEL, served.upstreamModel());
+    headers.set(Headers.PROVIDER, Texts.headerValue(served.provider().type().configName()));
+    headers.set(Headers.TARGET, Texts.headerValue(served.target().id()));
+    headers.set(Headers.MODEL, Texts.headerValue(served.upstreamModel()));
     headers.set(Headers.ATTEMPTS, Integer.toString(attempts));
     if (served.variant() != null) {
-      headers.set(Headers.VARIANT, served.variant());
+      headers.set(Headers.VARIANT, Texts.headerValue(served.variant()));
     }
   }
 
@@ -623,6 +866,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       report(200, true, completion, null, errorBody == null ? null : errorOf(errorBody));
     }
 
+    /** The shutdown deadline ended this request: a 503, whatever had reached the client. */
+    void cut(ObjectNode body) {
+      report(503, exchange.stream(), null, null, errorOf(body));
+    }
+
     void clientGone() {
       if (!reported) {
         report(Finish.CLIENT_CLOSED, exchange.stream(), null, null, errorOf(OpenAiErrors.body(
@@ -648,6 +896,47 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     private static ObjectNode errorOf(ObjectNode body) {
       JsonNode error = body == null ? null : body.get("error");
       return error instanceof ObjectNode o ? o : body;
+    }
+  }
+
+  /** One request in flight on this loop, as the shutdown deadline needs it: enough to end it and record why. */
+  private final class Call {
+    private final HttpServerResponse response;
+    private Cancellation cancellation;
+    private Tracker tracker;
+    private UpstreamStream stream;
+
+    Call(HttpServerResponse response) {
+      this.response = response;
+    }
+
+    void started(Cancellation cancellation, Tracker tracker) {
+      this.cancellation = cancellation;
+      this.tracker = tracker;
+    }
+
+    /** Answers or ends the request first, records it, then cancels its upstream call. */
+    void cut() {
+      ObjectNode body = OpenAiErrors.body("The gateway is shutting down and could not finish this request in time.",
+          "api_error", null, "shutting_down");
+      if (tracker != null) {
+        tracker.cut(body);
+      }
+      if (!response.headWritten()) {
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        send(response, 503, Json.buffer(body));
+      } else if (!response.ended() && !response.closed()) {
+        if (stream != null) {
+          response.write(SseEncoder.data(Json.string(body)));
+        }
+        response.end();
+      }
+      if (stream != null) {
+        stream.cancel();
+      }
+      if (cancellation != null) {
+        cancellation.cancel();
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.switchboard.server;
 
+import io.switchboard.auth.AuthThrottle;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.PluginChain;
@@ -25,10 +26,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +47,18 @@ public final class GatewayServer {
   private final boolean ownsVertx;
   private final TargetHealth health;
   private final PluginChain plugins;
+  private final Duration shutdownTimeout;
+  private final List<GatewayVerticle> verticles = new CopyOnWriteArrayList<>();
   private String deploymentId;
   private int port;
 
-  private GatewayServer(Vertx vertx, boolean ownsVertx, TargetHealth health, PluginChain plugins) {
+  private GatewayServer(Vertx vertx, boolean ownsVertx, TargetHealth health, PluginChain plugins,
+      Duration shutdownTimeout) {
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.health = health;
     this.plugins = plugins;
+    this.shutdownTimeout = shutdownTimeout;
   }
 
   /** Starts on the config's host and port (port 0 picks a free one; see {@link #port()}). */
@@ -75,6 +83,13 @@ public final class GatewayServer {
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config,
       List<Plugin> extraPlugins) {
     int instances = config.server().eventLoops();
+    String exposed = exposure(config.server());
+    if (exposed != null) {
+      if (ownsVertx) {
+        vertx.close();
+      }
+      return Future.failedFuture(new IllegalStateException(exposed));
+    }
     for (GatewayConfig.Provider p : config.providers()) {
       if (p.tls().insecure()) {
         LOG.warn("provider {}: tls.insecure is true, so its upstream's certificate and host name are not verified",
@@ -98,12 +113,16 @@ public final class GatewayServer {
       }
       return Future.failedFuture(e);
     }
-    GatewayServer server = new GatewayServer(vertx, ownsVertx, health, plugins);
+    GatewayServer server = new GatewayServer(vertx, ownsVertx, health, plugins, config.server().shutdownTimeout());
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
+    Shared shared = new Shared(new AtomicInteger(), AuthThrottle.standard());
     Future<String> deployed = health.start()
         .compose(v -> plugins.start())
-        .compose(v -> vertx.deployVerticle(() -> new GatewayVerticle(config, boundPort, stats, health, plugins),
-            new DeploymentOptions().setInstances(instances)));
+        .compose(v -> vertx.deployVerticle(() -> {
+          GatewayVerticle verticle = new GatewayVerticle(config, boundPort, stats, health, plugins, shared);
+          server.verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances)));
     return deployed
         .map(id -> {
           server.deploymentId = id;
@@ -118,6 +137,23 @@ public final class GatewayServer {
             vertx.close();
           }
         });
+  }
+
+  /** What every event loop's server shares: the count of open client connections, the failed-key throttle. */
+  private record Shared(AtomicInteger openConnections, AuthThrottle throttle) {}
+
+  /**
+   * Why the gateway must not listen as configured, or null: without a key, nobody off this host may use it
+   * (an open relay spends the provider keys) unless {@code ALLOW_UNAUTHENTICATED_PROXY} says so.
+   */
+  static String exposure(GatewayConfig.Server server) {
+    GatewayConfig.Access access = server.access();
+    if (access.authenticates() || access.allowUnauthenticated() || EdgePolicy.isLoopbackBind(server.host())) {
+      return null;
+    }
+    return "refusing to listen on " + server.host() + " without client authentication: set MASTER_KEY (or "
+        + "server.master_key) so clients must present a key, listen on 127.0.0.1, or set "
+        + "ALLOW_UNAUTHENTICATED_PROXY=true to serve anyone who can reach the port";
   }
 
   /** One instance of each enabled plugin, in configured order, shared by every event loop. */
@@ -155,18 +191,24 @@ public final class GatewayServer {
   }
 
   /**
-   * Stops accepting requests, lets the plugins flush (the request log), then closes. The listening sockets
-   * close first so nothing new arrives while the plugins finish.
+   * Stops as SIGTERM asks: the listeners close at once (a new connection is refused, a new request on an open
+   * one gets a 503, readiness answers 503), requests in flight get up to the shutdown timeout to finish, those
+   * still running are then ended with a 503 and recorded, the plugins flush (every log and spend row), and
+   * everything closes.
    */
   public Future<Void> stop() {
     // Not bound to a Vert.x context: its listeners must still run once Vert.x itself is closed.
     Promise<Void> stopped = Promise.promise();
-    vertx.undeploy(deploymentId)
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    Future.all(verticles.stream().map(GatewayVerticle::drain).toList())
+        .transform(ar -> idle(deadline))
+        .transform(ar -> Future.all(verticles.stream().map(GatewayVerticle::cutInFlight).toList()))
+        .transform(ar -> deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId))
         .eventually(plugins::close)
         .eventually(health::close)
         .onComplete(ar -> {
           if (!ownsVertx) {
-            stopped.handle(ar);
+            stopped.handle(ar.mapEmpty());
           } else {
             // Closed from outside its event loops: Vert.x cannot finish closing while one of them waits on it.
             Thread.ofVirtual().name("switchboard-close").start(() -> vertx.close().onComplete(stopped));
@@ -175,73 +217,115 @@ public final class GatewayServer {
     return stopped.future();
   }
 
-  private static final class GatewayVerticle extends VerticleBase {
-    private static final long SHUTDOWN_GRACE_SECONDS = 20;
+  /** Completes once no loop has a request in flight, or at {@code deadline}. */
+  private Future<Void> idle(long deadline) {
+    Promise<Void> idle = Promise.promise();
+    waitForIdle(idle, deadline);
+    return idle.future();
+  }
 
+  private void waitForIdle(Promise<Void> idle, long deadline) {
+    Future.all(verticles.stream().map(GatewayVerticle::inFlight).toList()).onComplete(ar -> {
+      int total = ar.succeeded() ? ar.result().<Integer>list().stream().mapToInt(Integer::intValue).sum() : 0;
+      if (total == 0 || System.nanoTime() > deadline) {
+        if (total > 0) {
+          LOG.warn("shutdown: {} request(s) still in flight after {} s (server.shutdown_timeout); ending them with "
+              + "503", total, shutdownTimeout.toSeconds());
+        }
+        idle.complete();
+      } else {
+        vertx.setTimer(10, id -> waitForIdle(idle, deadline));
+      }
+    });
+  }
+
+  private static final class GatewayVerticle extends VerticleBase {
     private final GatewayConfig config;
     private final int[] port;  // shared by the instances, fixed before they start
     private final TargetStats stats;
     private final TargetHealth health;
     private final PluginChain plugins;
+    private final Shared shared;
     private UpstreamClients clients;
     private HttpServer server;
     private ApiHandler handler;
 
-    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats, TargetHealth health, PluginChain plugins) {
+    GatewayVerticle(GatewayConfig config, int[] port, TargetStats stats, TargetHealth health, PluginChain plugins,
+        Shared shared) {
       this.config = config;
       this.port = port;
       this.stats = stats;
       this.health = health;
       this.plugins = plugins;
+      this.shared = shared;
     }
 
     @Override
     public Future<?> start() {
       clients = UpstreamClients.create(vertx, config);
       Gateway gateway = Gateway.create(config, vertx, clients, stats, health, plugins);
+      GatewayConfig.Limits limits = config.server().limits();
       HttpServerOptions options = new HttpServerOptions()
           .setHost(config.server().host())
           .setPort(port[0])
           .setTcpNoDelay(true)
           .setHandle100ContinueAutomatically(true)
-          .setMaxHeaderSize(64 * 1024)
+          .setMaxHeaderSize(limits.maxHeaderBytes())
+          .setMaxInitialLineLength(8192)
+          .setHttp2ClearTextEnabled(config.server().h2c())
           // Writes go straight to the channel instead of through a queue each connection keeps for writes from
           // other threads (4.7 KB a connection, 24 MB at 5,000 open streams). ApiHandler answers on this loop.
           .setStrictThreadMode(true);
+      ConnectionGuard connections = new ConnectionGuard(vertx, limits, shared.openConnections());
+      handler = new ApiHandler(gateway, (ContextInternal) context, shared.throttle(), connections);
       Promise<HttpServer> listening = Promise.promise();
-      handler = new ApiHandler(gateway, (ContextInternal) context);
       vertx.createHttpServer(options)
+          .connectionHandler(connections::opened)
+          .invalidRequestHandler(InvalidRequests::answer)
           .requestHandler(handler)
           .listen()
           .onComplete(listening);
       return listening.future().onSuccess(s -> server = s);
     }
 
-    /**
-     * Graceful: requests in flight (streams included) get a while to finish, then the server closes. Idle
-     * keep-alive connections do not hold the stop up, as they would with {@code HttpServer.shutdown}.
-     */
-    @Override
-    public Future<?> stop() {
-      Promise<Void> drained = Promise.promise();
-      if (handler == null) {
-        drained.complete();
-      } else {
-        handler.drain();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SHUTDOWN_GRACE_SECONDS);
-        waitForIdle(drained, deadline);
-      }
-      return drained.future()
-          .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-          .eventually(() -> clients == null ? Future.succeededFuture() : clients.close());
+    /** On this verticle's loop: refuse new requests, and stop listening (connections stay for their answers). */
+    Future<Void> drain() {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> {
+        if (handler != null) {
+          handler.drain();
+        }
+        // Unbinds now; open connections are closed as their exchanges end (idle ones at once), the rest when the
+        // verticle stops, after the shutdown deadline.
+        if (server != null) {
+          server.shutdown(1, TimeUnit.DAYS);
+        }
+        done.complete();
+      });
+      return done.future();
     }
 
-    private void waitForIdle(Promise<Void> drained, long deadline) {
-      if (handler.inFlight() == 0 || System.nanoTime() > deadline) {
-        drained.complete();
-      } else {
-        vertx.setTimer(10, id -> waitForIdle(drained, deadline));
-      }
+    Future<Integer> inFlight() {
+      Promise<Integer> count = Promise.promise();
+      context.runOnContext(v -> count.complete(handler == null ? 0 : handler.inFlight()));
+      return count.future();
+    }
+
+    Future<Void> cutInFlight() {
+      Promise<Void> done = Promise.promise();
+      context.runOnContext(v -> {
+        if (handler != null) {
+          handler.cutInFlight();
+        }
+        done.complete();
+      });
+      return done.future();
+    }
+
+    @Override
+    public Future<?> stop() {
+      return (server == null ? Future.succeededFuture() : server.close())
+          .eventually(() -> clients == null ? Future.succeededFuture() : clients.close());
     }
   }
 }

@@ -22,7 +22,7 @@ class BodyCollectorTest {
   @Test
   void oneChunkIsKeptAsItIs() {
     Buffer chunk = Buffer.buffer("{\"model\":\"m\"}");
-    BodyCollector body = new BodyCollector(64);
+    BodyCollector body = new BodyCollector();
     body.add(chunk);
     assertThat(body.result()).isSameAs(chunk);
     assertThat(body.length()).isEqualTo(13);
@@ -30,7 +30,7 @@ class BodyCollectorTest {
 
   @Test
   void laterChunksAreJoinedInOrder() {
-    BodyCollector body = new BodyCollector(0);
+    BodyCollector body = new BodyCollector();
     body.add(Buffer.buffer("ab"));
     body.add(Buffer.buffer(""));
     body.add(Buffer.buffer("cde"));
@@ -41,7 +41,7 @@ class BodyCollectorTest {
 
   @Test
   void noChunkIsAnEmptyBody() {
-    assertThat(new BodyCollector(10).result().length()).isZero();
+    assertThat(new BodyCollector().result().length()).isZero();
   }
 
   @Test

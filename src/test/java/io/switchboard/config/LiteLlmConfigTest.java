@@ -445,6 +445,8 @@ class LiteLlmConfigTest {
         """, ENV);
     assertThat(config.aliases()).containsExactlyInAnyOrderEntriesOf(Map.of("quick", "fast", "speedy", "fast"));
     assertThat(config.onUnsupportedParam()).isEqualTo(UnsupportedParamPolicy.DROP);
+    assertThat(config.server().access().masterKey().value()).isEqualTo("sk-1234");  // clients authenticate with it
+    assertThat(config.server().host()).isEqualTo("0.0.0.0");
     assertThat(config.providers()).singleElement().satisfies(p -> {
       assertThat(p.type()).isEqualTo(ProviderType.ANTHROPIC);
       assertThat(p.apiKey().value()).isEqualTo("sk-ant-test");  // LiteLLM's implicit ANTHROPIC_API_KEY
@@ -471,7 +473,6 @@ class LiteLlmConfigTest {
         "model_list[0].litellm_params.api_version: is not supported yet; ignored",
         "router_settings.model_group_alias.speedy.hidden: is not supported yet; the alias is listed in /v1/models",
         "router_settings.redis_host: is not supported yet; ignored",
-        "general_settings.master_key: is not supported yet: clients are NOT authenticated by Switchboard",
         "environment_variables: are not exported; Switchboard reads the real environment (FOO)");
   }
 

@@ -259,7 +259,7 @@ class RequestLoggerE2eTest {
 
   /**
    * kill -TERM under load: every request whose answer reached the client has its row once the process is
-   * gone. The JVM reports a SIGTERM exit as 143 (128 + 15) even when its shutdown hook finished cleanly.
+   * gone, and a shutdown that completed exits 0.
    */
   @Test
   void sigtermUnderLoadLosesNoRowOfAnAnsweredRequest() throws Exception {
@@ -293,7 +293,7 @@ class RequestLoggerE2eTest {
     Set<String> answered = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 30; i++) {
       HttpResponse<String> r = warm.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-          .POST(HttpRequest.BodyPublishers.ofString(chat("Hi", i % 2 == 0))).build(), HttpResponse.BodyHandlers.ofString());
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chat("Hi", i % 2 == 0))).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       answered.add(r.headers().firstValue("x-request-id").orElseThrow());
     }
@@ -347,7 +347,7 @@ class RequestLoggerE2eTest {
     int code = exit.get(60, TimeUnit.SECONDS);
 
     String output = gateway.output();
-    assertThat(code).as("exit code; output:\n%s", output).isEqualTo(143);
+    assertThat(code).as("exit code; output:\n%s", output).isZero();
     assertThat(beforeSignal).isGreaterThan(20);
     assertThat(output).containsPattern("request log: closed; accepted \\d+, written \\d+, dropped 0, failed 0");
     Set<String> logged;

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +41,9 @@ class BadInputTest {
   static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null && !List.of(headers).contains("content-type")) {
+      b.header("content-type", "application/json");
+    }
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -115,6 +119,7 @@ class BadInputTest {
 
     // Chunked: no content-length, so the limit is enforced while reading.
     HttpRequest chunked = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+        .header("content-type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes())))
         .build();
     HttpResponse<String> streamed = http.send(chunked, HttpResponse.BodyHandlers.ofString());
