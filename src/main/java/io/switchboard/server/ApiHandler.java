@@ -122,6 +122,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
    */
   void drain() {
     draining = true;
+    connections.drain();
   }
 
   /**

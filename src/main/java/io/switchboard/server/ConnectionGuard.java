@@ -4,6 +4,7 @@ import io.switchboard.config.GatewayConfig.Limits;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +23,7 @@ final class ConnectionGuard {
   private final Limits limits;
   private final AtomicInteger open;
   private final Map<HttpConnection, State> connections = new HashMap<>();
+  private boolean draining;
 
   private final class State {
     final HttpConnection connection;
@@ -94,7 +96,24 @@ final class ConnectionGuard {
   void requestEnded(HttpConnection connection) {
     State s = connections.get(connection);
     if (s != null && --s.active == 0) {
-      s.arm(limits.keepAliveTimeout().toMillis());
+      if (draining) {
+        connection.close();
+      } else {
+        s.arm(limits.keepAliveTimeout().toMillis());
+      }
+    }
+  }
+
+  /**
+   * The gateway is stopping: idle connections close now, the others once their last answer is out, so no
+   * request can arrive on a kept-alive connection after the signal.
+   */
+  void drain() {
+    draining = true;
+    for (State s : List.copyOf(connections.values())) {
+      if (s.active == 0) {
+        s.connection.close();
+      }
     }
   }
 
