@@ -65,6 +65,20 @@ public final class Finish {
     this.prices = prices;
   }
 
+  /**
+   * A copy with its own lazily computed state (what is already known is carried over), for reading on another
+   * thread while the plugins go on reading this one on the event loop. The answer itself is shared, read-only.
+   */
+  public Finish copy() {
+    Finish c = new Finish(status, stream, provider, target, modelServed, attempts, latencyNanos, ttftNanos, response,
+        responseBytes, error, prices);
+    c.usage = usage;
+    c.usageReported = usageReported;
+    c.priced = priced;
+    c.cost = cost;
+    return c;
+  }
+
   /** The status the client got; a stream that failed midway still answered 200 (see {@link #error()}). */
   public int status() {
     return status;

@@ -46,7 +46,8 @@ public interface Plugin {
 
   /**
    * The request is over: its answer was sent (for a stream, its last byte) or it failed. Runs on the event
-   * loop, so it only records (counts, queues a row); it must not block. A throw is logged and ignored.
+   * loop, so it only records (counts, queues a row); it must not block, nor do work that grows with a body's
+   * size (serialising, scanning): that belongs on another thread. A throw is logged and ignored.
    */
   default void onFinish(Exchange exchange, Finish finish) {}
 

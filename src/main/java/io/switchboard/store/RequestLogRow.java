@@ -33,4 +33,10 @@ public record RequestLogRow(
   public RequestLogRow {
     requireNonNull(time, "time");
   }
+
+  /** This row with these bodies (already redacted and cut). */
+  public RequestLogRow withBodies(String requestBody, String responseBody) {
+    return new RequestLogRow(time, requestId, keyId, userId, modelRequested, modelServed, provider, target, status,
+        latencyMs, ttftMs, tokensIn, tokensOut, tokensCached, costUsd, attempts, errorType, requestBody, responseBody);
+  }
 }

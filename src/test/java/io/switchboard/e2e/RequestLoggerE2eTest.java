@@ -12,10 +12,14 @@ import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.ReferenceGuideConfigTestAccess;
 import io.switchboard.plugin.Exchange;
+import io.switchboard.plugin.Plugin;
+import io.switchboard.plugin.logging.RequestLoggerAccess;
 import io.switchboard.server.GatewayServer;
 import io.switchboard.testing.GatewayProcess;
 import io.switchboard.testing.LogCapture;
 import io.switchboard.testing.Services;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -215,6 +219,67 @@ class RequestLoggerE2eTest {
         try (Statement s = c.createStatement()) {
           s.execute("DROP TABLE IF EXISTS " + table);
         }
+      }
+    }
+  }
+
+  /**
+   * With one event loop, three 9 MB prompts are answered and then take seconds of secret scanning to log: a small
+   * request meanwhile is answered at once, because that work happens off the loop. Every row still arrives.
+   */
+  @Test
+  void aSmallRequestIsAnsweredWhileBigBodiesAreBeingLogged() throws Exception {
+    MockUpstream upstream = new MockUpstream();
+    closing.add(upstream);
+    String answer = resource(TEXT);
+    upstream.always((req, body) -> json(200, answer).accept(req, body));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    closing.add(() -> vertx.close().await(20, TimeUnit.SECONDS));
+    Path db = dir.resolve("big.db");
+    Plugin logger = RequestLoggerAccess.create(vertx, "{persist: true, backend: sqlite, dsn: \"" + db + "\","
+        + " include_bodies: true}");
+    GatewayConfig config = ConfigLoader.parse("server: {event_loops: 1}\n" + providers(upstream), Map.of());
+    GatewayServer server = GatewayServer.start(vertx, config.withServer(config.server().withListener("127.0.0.1", 0)),
+        List.of(logger)).await(20, TimeUnit.SECONDS);
+    closing.add(() -> stop(server));
+    StringBuilder prompt = new StringBuilder("my key is sk-proj-Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY. ");
+    for (int i = 0; prompt.length() < 9_000_000; i++) {
+      prompt.append("The quick brown fox jumps over the lazy dog, again and again; ").append(i % 1000).append(". ");
+    }
+    String big = chat(prompt.toString(), false);
+
+    List<CompletableFuture<HttpResponse<String>>> bigs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      bigs.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+              + "/v1/chat/completions"))
+          .header("content-type", "application/json").header("x-request-id", "big-" + i)
+          .POST(HttpRequest.BodyPublishers.ofString(big)).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> response : bigs) {
+      assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    // Each big request's onFinish ran on the one loop right after its answer was written: what is left is off it.
+    long start = System.nanoTime();
+    HttpResponse<String> small = post(server.port(), "small", chat("Hi", false));
+    long handedOn = RequestLoggerAccess.rowsHandedOn(logger);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(small.statusCode()).isEqualTo(200);
+    assertThat(handedOn).as("big rows ready when the small request was answered (in %d ms)", millis).isLessThan(3);
+    // Close would wait for them too, but only up to its timeout: a busy machine may need longer.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (RequestLoggerAccess.rowsHandedOn(logger) < 4) {
+      assertThat(System.nanoTime() - deadline).as("every row prepared within 90 s").isNegative();
+      Thread.sleep(20);
+    }
+    stop(server);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      Map<String, Map<String, Object>> rows = rows(c, "switchboard_request_log");
+      assertThat(rows).containsOnlyKeys("big-0", "big-1", "big-2", "small");
+      for (String id : List.of("big-0", "big-1", "big-2")) {
+        assertThat(rows.get(id).get("request_body").toString()).startsWith("{\"model\":\"gpt-4o\"")
+            .contains("my key is [REDACTED:OPENAI_API_KEY]").endsWith("...[TRUNCATED]")
+            .hasSizeLessThanOrEqualTo(64 * 1024);
       }
     }
   }

@@ -39,6 +39,8 @@ final class ResponseCache implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
   private static final String PENDING = ResponseCache.class.getName();
   private static final long WARN_EVERY_MILLIS = 10_000;
+  /** Bodies declared larger are keyed on a worker: canonicalising and hashing 9 MB takes 30 ms and more. */
+  static final long KEY_ON_LOOP_BYTES = 256 * 1024;
 
   /** What the client asked of the cache. */
   enum Directive {
@@ -104,7 +106,26 @@ final class ResponseCache implements Plugin {
       headers.set(HEADER, "bypass");
       return next.proceed(exchange);
     }
-    String key = CacheKey.of(exchange);
+    if (!keyOffLoop(exchange)) {
+      return lookUp(exchange, next, directive, CacheKey.of(exchange));
+    }
+    // The chain waits for the key, so nothing else reads or changes the body meanwhile.
+    return vertx.executeBlocking(() -> CacheKey.of(exchange), false)
+        .compose(key -> lookUp(exchange, next, directive, key));
+  }
+
+  /** Whether the client declared a body too big to key on the event loop (without a length: keyed there). */
+  static boolean keyOffLoop(Exchange exchange) {
+    String length = exchange.requestHeaders().get("content-length");
+    try {
+      return length != null && Long.parseLong(length.trim()) > KEY_ON_LOOP_BYTES;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private Future<Outcome> lookUp(Exchange exchange, Chain next, Directive directive, String key) {
+    MultiMap headers = exchange.responseHeaders();
     if (directive == Directive.REFRESH) {
       headers.set(HEADER, "refresh");
       return miss(exchange, next, key);

@@ -1,6 +1,5 @@
 package io.switchboard.plugin.logging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.plugin.Exchange;
@@ -26,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One log line and, when persisting, one {@link RequestLogRow} per finished request. Nothing happens on the
- * way in; {@link #onFinish} builds the line and the row on the event loop and hands them to a
- * {@link LineWriter} and a {@link BatchingLogWriter}, each with its own thread, so the event loop never
- * waits on the log output or the database.
+ * way in. {@link #onFinish} builds a line-only request's line on the event loop; a persisted request's row and
+ * line are built by a {@link RowPreparer}, as reading the answer's usage and the bodies grows with their size.
+ * Lines go to a {@link LineWriter}, rows to a {@link BatchingLogWriter}, each with its own thread, so the event
+ * loop never waits on the log output or the database.
  */
 final class RequestLogger implements Plugin {
   /** The logger request lines go to, so they can be routed or silenced apart from the gateway's own logs. */
@@ -41,9 +41,13 @@ final class RequestLogger implements Plugin {
   private final RequestLoggerSettings settings;
   private final Bodies bodies;
   private static final int LINE_QUEUE = 16_384;
+  private static final int PREPARE_QUEUE = 4_096;
+  /** Body bytes that may wait for the preparer: three 9 MB prompts fit, a flood of them does not. */
+  private static final long PREPARE_BYTES = 64L << 20;
 
   private volatile LineWriter lines;
   private volatile BatchingLogWriter writer;
+  private volatile RowPreparer preparer;
 
   RequestLogger(PluginContext context, RequestLoggerSettings settings) {
     this.name = context.name();
@@ -98,6 +102,8 @@ final class RequestLogger implements Plugin {
             + Dsns.scrub(location.dsn(), e.getClass().getSimpleName() + ": " + e.getMessage()));
       }
       writer = new BatchingLogWriter(store, settings.writer());
+      preparer = new RowPreparer(e -> head(e, true), this::withBodies, this::emit, bodies != null, PREPARE_QUEUE,
+          PREPARE_BYTES);
       LOG.info("plugin {}: persisting the request log to {} {} (table {})", name, location.backend(),
           Dsns.redact(location.dsn()), location.table());
       return null;
@@ -105,17 +111,21 @@ final class RequestLogger implements Plugin {
   }
 
   /**
-   * Writes every queued row (waiting, off the event loop, up to the writer's close timeout), closes the
-   * store, then writes the queued lines.
+   * Prepares the rows still waiting (off the event loop, up to the writer's close timeout; then without bodies),
+   * writes every queued row (up to that timeout again), closes the store, then writes the queued lines.
    */
   @Override
   public Future<Void> close() {
+    RowPreparer p = preparer;
     BatchingLogWriter w = writer;
     LineWriter l = lines;
     if (w == null && l == null) {
       return Future.succeededFuture();
     }
     return vertx.executeBlocking(() -> {
+      if (p != null) {
+        p.close(settings.writer().closeTimeout());
+      }
       if (w != null) {
         w.close();
       }
@@ -136,6 +146,11 @@ final class RequestLogger implements Plugin {
     return writer;
   }
 
+  /** The row preparer, once started with persisting (for tests and metrics). */
+  RowPreparer preparer() {
+    return preparer;
+  }
+
   @Override
   public void onFinish(Exchange exchange, Finish finish) {
     if (settings.onlyFailures() && finish.succeeded()) {
@@ -147,17 +162,35 @@ final class RequestLogger implements Plugin {
     if (!line && w == null) {
       return;
     }
-    RequestLogRow row = row(exchange, finish, w != null, clock.instant());
-    if (line) {
+    Instant now = clock.instant();
+    Level lineAt = line ? severity : null;
+    RowPreparer p = preparer;
+    if (p != null) {
+      // Only references are taken here. The preparer gets its own finish to read while other plugins read this one.
+      Ended ended = Ended.of(exchange, finish.copy(), now, bodies != null, lineAt);
+      if (p.offer(ended, BodySize.answer(finish) + (bodies == null ? 0 : BodySize.request(exchange)))) {
+        return;
+      }
+      emit(ended, head(Ended.of(exchange, finish, now, false, lineAt), true));  // it did not fit: no bodies
+      return;
+    }
+    Ended ended = Ended.of(exchange, finish, now, bodies != null, lineAt);
+    emit(ended, withBodies(head(ended, w != null), ended));
+  }
+
+  /** Hands the line and the row on; never blocks (full queues are counted and warned about by the writers). */
+  private void emit(Ended ended, RequestLogRow row) {
+    if (ended.line() != null) {
       LineWriter l = lines;
       if (l != null) {
-        l.offer(severity, line(row));
+        l.offer(ended.line(), line(row));
       } else {
-        log(severity, line(row));  // not started (a unit test): write it here
+        log(ended.line(), line(row));  // not started (a unit test): write it here
       }
     }
+    BatchingLogWriter w = writer;
     if (w != null) {
-      w.offer(row);  // never blocks; a full queue is counted and warned about by the writer
+      w.offer(row);
     }
   }
 
@@ -192,15 +225,22 @@ final class RequestLogger implements Plugin {
   }
 
   /**
-   * The row for one request. {@code time} is when the request arrived. Tokens and cost are read only when
-   * {@code withAnswer} (the answer is parsed for it); they stay null when the answer reported no usage.
+   * The row for one request, bodies included, built here. {@code time} is when the request arrived. Tokens and
+   * cost are read only when {@code withAnswer} (the answer is parsed for it); they stay null when the answer
+   * reported no usage.
    */
   RequestLogRow row(Exchange exchange, Finish finish, boolean withAnswer, Instant now) {
+    Ended ended = Ended.of(exchange, finish, now, bodies != null, null);
+    return withBodies(head(ended, withAnswer), ended);
+  }
+
+  /** The row without bodies: what scales with a body here is only the scan of the answer for its usage. */
+  static RequestLogRow head(Ended ended, boolean withAnswer) {
+    Finish finish = ended.finish();
     Long tokensIn = null;
     Long tokensOut = null;
     Long tokensCached = null;
     Double cost = null;
-    String responseBody = null;
     if (withAnswer) {
       if (finish.usageReported()) {
         Usage u = finish.usage();
@@ -210,18 +250,13 @@ final class RequestLogger implements Plugin {
         cost = finish.cost();
       }
     }
-    String requestBody = null;
-    if (bodies != null) {
-      requestBody = exchange.body().isEmpty() ? null : bodies.keep(Json.string(exchange.body()));
-      responseBody = bodies.keep(responseText(finish));
-    }
     long ttft = finish.ttftNanos();
     return new RequestLogRow(
-        now.minusNanos(finish.latencyNanos()),
-        exchange.requestId(),
-        exchange.keyId(),
-        exchange.user(),
-        blankToNull(exchange.model()),
+        ended.now().minusNanos(finish.latencyNanos()),
+        ended.requestId(),
+        ended.keyId(),
+        ended.userId(),
+        ended.modelRequested(),
         finish.modelServed(),
         finish.provider(),
         finish.target(),
@@ -234,8 +269,18 @@ final class RequestLogger implements Plugin {
         cost,
         finish.attempts(),
         finish.errorType(),
-        requestBody,
-        responseBody);
+        null,
+        null);
+  }
+
+  /** {@code head} with the request's bodies, redacted and cut: the work that grows with their size. */
+  RequestLogRow withBodies(RequestLogRow head, Ended ended) {
+    if (bodies == null) {
+      return head;
+    }
+    ObjectNode request = ended.requestBody();
+    String requestBody = request == null || request.isEmpty() ? null : bodies.keep(Json.string(request));
+    return head.withBodies(requestBody, bodies.keep(responseText(ended.finish())));
   }
 
   /** What the client got: the JSON body, a stream's assembled completion, or the error. */
@@ -301,9 +346,5 @@ final class RequestLogger implements Plugin {
 
   private static boolean control(char c) {
     return c < 0x20 || c == 0x7f;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 }

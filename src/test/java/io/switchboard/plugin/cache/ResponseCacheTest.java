@@ -117,6 +117,28 @@ class ResponseCacheTest {
   }
 
   @Test
+  void aBodyDeclaredBigIsKeyedOffTheLoopAndStillHits() throws Exception {
+    String prompt = "x".repeat(1_000_000);
+    String length = Long.toString(ResponseCache.KEY_ON_LOOP_BYTES + 1);
+    assertThat(ResponseCache.keyOffLoop(exchange(request(prompt), "content-length", length))).isTrue();
+    assertThat(ResponseCache.keyOffLoop(exchange(request("Hi"), "content-length", "180"))).isFalse();
+    assertThat(ResponseCache.keyOffLoop(exchange(request("Hi")))).as("no length: keyed as before").isFalse();
+
+    Exchange first = exchange(request(prompt), "content-length", length);
+    Outcome miss = cache.handle(first, upstream).await(10, TimeUnit.SECONDS);
+    cache.onFinish(first, finish(200, ((UpstreamResponse.Complete) miss.response()).body(), null));
+    Exchange second = exchange(request(prompt), "content-length", length);
+    Outcome hit = cache.handle(second, ex -> {
+      throw new AssertionError("a hit must not go upstream");
+    }).await(10, TimeUnit.SECONDS);
+
+    assertThat(header(first)).isEqualTo("miss");
+    assertThat(header(second)).isEqualTo("hit");
+    assertThat(((UpstreamResponse.Complete) hit.response()).body().toString()).isEqualTo(COMPLETION);
+    assertThat(upstreamCalls).hasValue(1);
+  }
+
+  @Test
   void secondIdenticalRequestIsAnsweredFromTheCache() {
     Exchange first = exchange(request("Hi"));
     Outcome miss = call(first);
