@@ -34,7 +34,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Writes `config` (an object) as YAML and runs `java -jar switchboard.jar serve --config F --port P`.
  * Resolves once GET /readyz answers 200 (30 s timeout); rejects with the gateway's output if it dies.
  */
-export async function startGateway(config, { readyTimeoutMs = 30_000, cwdInConfigDir = false } = {}) {
+export async function startGateway(config, { readyTimeoutMs = 30_000, cwdInConfigDir = false, env = {} } = {}) {
   if (!existsSync(JAR)) throw new Error(`gateway jar not found: ${JAR} (build it, or set SWITCHBOARD_JAR)`);
   const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
   const configFile = path.join(dir, 'switchboard.yaml');
@@ -43,7 +43,7 @@ export async function startGateway(config, { readyTimeoutMs = 30_000, cwdInConfi
   const child = spawn(JAVA, ['-jar', JAR, 'serve', '--config', configFile, '--port', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: cwdInConfigDir ? dir : undefined, // relative paths in the config (a SQLite dsn) land in the temp dir
-    env: { ...process.env },
+    env: { ...process.env, ...env },
   });
   let stdout = '';
   let stderr = '';
