@@ -389,6 +389,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     try {
       body = parseBody(bytes, operation);
       metadata = metadata(request.getHeader(Headers.METADATA));
+      String user = request.getHeader(Exchange.USER_HEADER);
+      if (user != null) {
+        checkText(Exchange.USER_HEADER, user, MAX_USER_CHARS);  // it keys rate limits and budgets, and is logged
+      }
     } catch (ApiException e) {
       error(response, e);
       refused(request, operation, requestId, start, e);

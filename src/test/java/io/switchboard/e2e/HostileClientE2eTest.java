@@ -418,6 +418,15 @@ class HostileClientE2eTest extends E2eResources {
       assertThat(meta.statusCode()).as("metadata with U+%04X", c).isEqualTo(400);
       assertThat(openAiError(meta.body()).path("code").asText()).isEqualTo("invalid_metadata");
     }
+    // The end-user header keys rate limits and budgets: a control character or a huge value is refused too.
+    RawAnswer controlUser = RawAnswer.exchange(port, "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/json\r\nx-switchboard-user: al\u0001ice\r\nConnection: close\r\n"
+        + "Content-Length: " + CHAT.length() + "\r\n\r\n" + CHAT);
+    assertThat(controlUser.status()).isIn(400);
+    HttpResponse<String> longUser = post(port, CHAT, "content-type", "application/json",
+        "x-switchboard-user", "u".repeat(5000));
+    assertThat(longUser.statusCode()).isEqualTo(400);
+    assertThat(openAiError(longUser.body()).path("param").asText()).isEqualTo("x-switchboard-user");
     assertThat(upstream.received()).as("no refused request was sent upstream (and billed)").isEmpty();
 
     String huge = "m".repeat(1_000_000);
