@@ -23,6 +23,11 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
     return V1.equals(apiVersion);
   }
 
+  @Override
+  public List<Secret> secrets() {
+    return adToken == null ? List.of() : List.of(adToken);
+  }
+
   /** The options reader of the {@code azure} kind; records problems and returns null after one. */
   public static AzureOptions read(ProviderEntry entry) {
     String apiVersion = entry.setting("api_version", List.of("AZURE_OPENAI_API_VERSION"));

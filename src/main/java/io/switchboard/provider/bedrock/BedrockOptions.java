@@ -8,8 +8,10 @@ import io.switchboard.config.ProviderType;
 import io.switchboard.config.Secret;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Bedrock's own settings: the region, and either AWS credentials (SigV4) or a Bedrock API key sent as a
@@ -25,6 +27,11 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
   /** True when requests are signed with SigV4; false when the bearer token is sent instead. */
   public boolean sigV4() {
     return bearerToken == null;
+  }
+
+  @Override
+  public List<Secret> secrets() {
+    return Stream.of(accessKeyId, secretAccessKey, sessionToken, bearerToken).filter(Objects::nonNull).toList();
   }
 
   /** The options of one entry, or null after recording the problem on the entry. */
