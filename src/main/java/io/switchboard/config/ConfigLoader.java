@@ -1,6 +1,8 @@
 package io.switchboard.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,7 +62,11 @@ public final class ConfigLoader {
   public static final String DEFAULT_CONFIG_RESOURCE = "/switchboard-default.yaml";
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // Duplicate keys are refused: YAML and JSON parsers otherwise keep the last one silently.
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final ObjectMapper PRICES = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
   private static final Pattern OPTION_VALUE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
@@ -134,9 +140,9 @@ public final class ConfigLoader {
     try {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr();
-      throw new ConfigException(List.of("config: not valid YAML or JSON" + where + ": " + e.getOriginalMessage()));
+      String duplicateAt = ParseProblem.duplicateAt(e);
+      throw new ConfigException(List.of((duplicateAt == null || duplicateAt.isEmpty() ? "config" : duplicateAt)
+          + ": " + ParseProblem.describe(e, "YAML or JSON")));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = YAML.createObjectNode();
@@ -151,14 +157,15 @@ public final class ConfigLoader {
       root = LiteLlmConfig.translate((ObjectNode) root, reader.problems(), warnings, origins);
       if (!warnings.isEmpty()) {
         LOG.warn("LiteLLM config: {} setting(s) accepted but not acted on:\n  {}", warnings.size(),
-            String.join("\n  ", warnings));
+            String.join("\n  ", warnings.stream().map(Redaction::redactKeys).toList()));
       }
     }
-    substitute(root, "", env, reader);
-    GatewayConfig config = new Validator(reader, env).read((ObjectNode) root);
+    ReadEnvironment read = new ReadEnvironment(env);
+    substitute(root, "", read, reader);
+    GatewayConfig config = new Validator(reader, read).read((ObjectNode) root);
     if (!reader.problems().isEmpty()) {
       // Problems in translated LiteLLM settings are reported where the file has them.
-      throw new ConfigException(LiteLlmConfig.relocate(reader.problems(), origins));
+      throw new ConfigException(read.scrub(LiteLlmConfig.relocate(reader.problems(), origins)));
     }
     return config;
   }
@@ -313,7 +320,7 @@ public final class ConfigLoader {
       }
       String key = r.string(node, "key", path, true);
       if (key != null && !PROVIDER_KEY.matcher(key).matches()) {
-        r.problem(path + ".key", "\"" + key + "\" is not a valid key (expected: letters, digits, '_', '.', '-')");
+        r.problem(path + ".key", "is not a valid key (expected: letters, digits, '_', '.', '-')");
       }
       String typeName = r.string(node, "provider", path, false);
       if (typeName == null && key != null && (ProviderType.parse(key).isPresent() || Presets.find(key).isPresent())) {
@@ -331,7 +338,7 @@ public final class ConfigLoader {
         if (preset != null) {
           type = ProviderType.OPENAI_COMPATIBLE;
         } else if (type == null) {
-          r.problem(path + ".provider", "\"" + typeName + "\" is not a provider type (expected: "
+          r.problem(path + ".provider", "is not a provider type (expected: "
               + expectedProviders() + ")");
         } else if (ProviderRegistry.kind(type).isEmpty()) {
           r.problem(path + ".provider", "\"" + typeName + "\" is not supported by this build yet");
@@ -420,7 +427,7 @@ public final class ConfigLoader {
               + String.join(" or ", envNames) + ", or give base_url)");
           complete = false;
         } else if (part == null) {
-          r.problem(path + "." + option, "\"" + value + "\" is not a valid " + option
+          r.problem(path + "." + option, "is not a valid " + option
               + " (expected: letters, digits, '.', '_', '-')");
           complete = false;
         } else {
@@ -469,15 +476,15 @@ public final class ConfigLoader {
         URI uri = new URI(url);
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          r.problem(where, "\"" + raw + "\" is not an http(s) URL with a host");
+          r.problem(where, "is not an http(s) URL with a host");
           return null;
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-          r.problem(where, "\"" + raw + "\" must not have a query or fragment");
+          r.problem(where, "must not have a query or fragment");
           return null;
         }
       } catch (Exception e) {
-        r.problem(where, "\"" + raw + "\" is not a valid URL");
+        r.problem(where, "is not a valid URL");
         return null;
       }
       return url;
@@ -842,15 +849,17 @@ public final class ConfigLoader {
       }
       JsonNode tree;
       try {
-        tree = new ObjectMapper().readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+        tree = PRICES.readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
       } catch (NoSuchFileException e) {
         r.problem("pricing_file", "\"" + file + "\": no such file");
         return PriceCatalog.builtIn();
       } catch (JsonProcessingException e) {
-        r.problem("pricing_file", "\"" + file + "\" is not valid JSON: " + e.getOriginalMessage());
+        String duplicateAt = ParseProblem.duplicateAt(e);
+        r.problem("pricing_file", "\"" + file + "\"" + (duplicateAt == null ? " is "
+            : duplicateAt.isEmpty() ? " has a " : " has at " + duplicateAt + " a ") + ParseProblem.describe(e, "JSON"));
         return PriceCatalog.builtIn();
       } catch (IOException | java.nio.file.InvalidPathException e) {
-        r.problem("pricing_file", "\"" + file + "\" cannot be read (" + e.getMessage() + ")");
+        r.problem("pricing_file", "\"" + file + "\" cannot be read (" + NodeReader.cannotRead(e) + ")");
         return PriceCatalog.builtIn();
       }
       List<String> problems = new ArrayList<>();

@@ -29,8 +29,9 @@ public final class Redaction {
       + "|(?i:authorization|api[-_]?key|access[-_]?token|refresh[-_]?token|auth[-_]?token|id[-_]?token"
       + "|session[-_]?token|security[-_]?token|client[-_]?secret|secret|password|passwd|token|key|signature"
       + "|credential)\\\\?[\"']?[ \\t]{0,3}+[:=][ \\t]{0,3}+\\\\?[\"']?");
-  /** A URL's password: {@code scheme://user:<password>@host}. */
-  private static final Pattern USERINFO = Pattern.compile("://[^/\\s:@]{0,256}+:([^/\\s@]{1,256}+)(?=@)");
+  /** A URL's password: {@code scheme://user:<password>@host}, but for the placeholder of examples. */
+  private static final Pattern USERINFO = Pattern.compile(
+      "://[^/\\s:@]{0,256}+:(?!password@)([^/\\s@]{1,256}+)(?=@)");
   /** Keys by their shape. */
   private static final Pattern SHAPED = Pattern.compile(String.join("|",
       // OpenAI sk- and sk-proj-, Anthropic sk-ant-, xAI, Groq, Hugging Face, GitHub, Google, Perplexity, NVIDIA,
@@ -130,6 +131,14 @@ public final class Redaction {
   /** Key-shaped tokens masked. */
   public static String redact(String text) {
     return redact(text, List.of());
+  }
+
+  /**
+   * Only keys of a known shape and URL passwords masked, not values after names such as {@code key:}: for text
+   * of our own, such as config problems ({@code targets[0].virtual_key: "main" names no provider}).
+   */
+  public static String redactKeys(String text) {
+    return text == null || text.isEmpty() ? text : mask(mask(text, USERINFO), SHAPED);
   }
 
   /** Every string inside {@code node} redacted, in place; returns {@code node}. */

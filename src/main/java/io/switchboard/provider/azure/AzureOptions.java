@@ -34,7 +34,7 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
     if (apiVersion == null) {
       apiVersion = DEFAULT_API_VERSION;
     } else if (!VERSION.matcher(apiVersion.strip()).matches()) {
-      entry.problem("api_version", "\"" + apiVersion + "\" (expected: v1 or a date such as " + DEFAULT_API_VERSION
+      entry.problem("api_version", "is not an API version (expected: v1 or a date such as " + DEFAULT_API_VERSION
           + ", optionally with -preview)");
       return null;
     }

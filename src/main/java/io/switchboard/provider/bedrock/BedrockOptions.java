@@ -43,7 +43,7 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
     }
     if (!region.matches("[a-z0-9-]+")) {
       // The region becomes part of the upstream host name: no user-controlled host.
-      entry.problem("region", "\"" + region + "\" is not an AWS region name (expected: e.g. us-east-1)");
+      entry.problem("region", "is not an AWS region name (expected: e.g. us-east-1)");
       return null;
     }
     Secret accessKey = entry.secret("aws_access_key_id", List.of("AWS_ACCESS_KEY_ID"));
