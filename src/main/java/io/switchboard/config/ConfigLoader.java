@@ -389,6 +389,15 @@ public final class ConfigLoader {
         }
       }
       Map<String, String> headers = r.stringMap(node, "headers", path);
+      headers.forEach((name, value) -> {
+        // Values are sent as they are, on every request; a bad one would fail them all.
+        String problem = HttpText.nameProblem(name);
+        if (problem != null) {
+          r.problem(path + ".headers", problem);
+        } else if ((problem = HttpText.valueProblem(value)) != null) {
+          r.problem(path + ".headers." + name, problem);
+        }
+      });
       Duration timeout = r.duration(node, "timeout", path, Provider.DEFAULT_TIMEOUT);
       List<String> models = r.stringList(node, "models", path);
       Duration connectTimeout = r.duration(node, "connect_timeout", path, Provider.DEFAULT_CONNECT_TIMEOUT);
@@ -466,8 +475,13 @@ public final class ConfigLoader {
       return raw == null || raw.isBlank() ? null : checkUrl(raw, path + ".base_url");
     }
 
-    /** A base URL without its trailing slashes, or null after recording why it is unusable. */
+    /** A base URL without its trailing slashes, or null after recording why it is unusable (never quoting it). */
     String checkUrl(String raw, String where) {
+      String control = HttpText.urlProblem(raw.strip());
+      if (control != null) {
+        r.problem(where, control);
+        return null;
+      }
       String url = raw.strip();
       while (url.endsWith("/")) {
         url = url.substring(0, url.length() - 1);

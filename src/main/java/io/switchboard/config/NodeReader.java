@@ -33,8 +33,12 @@ public final class NodeReader {
     return problems;
   }
 
+  /** Records a problem once: two readers of one field (a kind's options and the loader) report it once. */
   public void problem(String path, String message) {
-    problems.add(path + ": " + message);
+    String problem = path + ": " + message;
+    if (!problems.contains(problem)) {
+      problems.add(problem);
+    }
   }
 
   /** Records every key of {@code node} not in {@code allowed}. */

@@ -201,7 +201,7 @@ class ConfigLoaderTest {
         providers: [{key: o, provider: openai, api_key: 12345, tiemout: 1}]
         """, Map.of());
     assertThat(String.join("\n", problems)).doesNotContain("12345");
-    assertThat(problems).contains("providers[0].api_key: expected a string");
+    assertThat(problems).contains("providers[0].api_key: expected a string, got a number");
   }
 
   @Test

@@ -32,7 +32,7 @@ public record VertexOptions(String project, String region, ServiceAccount creden
   public static VertexOptions read(ProviderEntry entry) {
     String project = entry.setting("project", PROJECT_ENV);
     String region = entry.setting("region", List.of("VERTEX_AI_REGION"));
-    Secret credentials = entry.secret("credentials", CREDENTIALS_ENV);
+    Secret credentials = entry.secretDocument("credentials", CREDENTIALS_ENV);
     boolean ok = true;
     if (project == null) {
       entry.problem("project", "is required for provider vertex-ai (or set VERTEX_AI_PROJECT_ID)");
