@@ -117,7 +117,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(file + ": no such file"));
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+      throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
     }
     return parse(text, env);
   }

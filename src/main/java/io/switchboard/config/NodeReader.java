@@ -1,6 +1,8 @@
 package io.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
@@ -231,8 +233,10 @@ public final class NodeReader {
       case NoSuchFileException x -> "no such file";
       case AccessDeniedException x -> "permission denied";
       case InvalidPathException x -> "not a valid path";
+      case CharacterCodingException x -> "not UTF-8 text";
       case FileSystemException x when x.getReason() != null -> x.getReason().toLowerCase(Locale.ROOT);
       case SecurityException x -> "permission denied";
+      case IOException x when "Is a directory".equals(x.getMessage()) -> "is a directory";
       default -> "an I/O error";
     };
   }

@@ -2,6 +2,7 @@ package io.switchboard.config;
 
 import static io.switchboard.config.ConfigLoaderTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,5 +96,16 @@ class ConfigParseErrorsTest {
         .containsExactly("pricing_file: \"" + dup + "\" has at m a duplicate key \"input_cost_per_token\" at line 2, "
             + "column 24 (expected: each key once)");
     clean(problems);
+  }
+
+  @Test
+  void anUnreadableFileIsDescribedInWords(@TempDir Path dir) throws Exception {
+    Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'});
+    assertThatThrownBy(() -> ConfigLoader.load(latin1, Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly(latin1 + ": cannot be read (not UTF-8 text)"));
+    assertThatThrownBy(() -> ConfigLoader.load(dir, Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly(dir + ": cannot be read (is a directory)"));
   }
 }
