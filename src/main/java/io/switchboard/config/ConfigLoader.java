@@ -1,6 +1,8 @@
 package io.switchboard.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -63,7 +65,11 @@ public final class ConfigLoader {
   public static final String DEFAULT_CONFIG_RESOURCE = "/switchboard-default.yaml";
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // Duplicate keys are refused: YAML and JSON parsers otherwise keep the last one silently.
+  private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final ObjectMapper PRICES = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
   private static final Pattern PROVIDER_KEY = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]*$");
   private static final Pattern ORIGIN = Pattern.compile("^[a-z][a-z0-9+.-]*://[^/?#\\s]+$");
@@ -118,7 +124,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(file + ": no such file"));
     } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot be read (" + e.getMessage() + ")"));
+      throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
     }
     return parse(text, env);
   }
@@ -146,9 +152,9 @@ public final class ConfigLoader {
     try {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr();
-      throw new ConfigException(List.of("config: not valid YAML or JSON" + where + ": " + e.getOriginalMessage()));
+      String duplicateAt = ParseProblem.duplicateAt(e);
+      throw new ConfigException(List.of((duplicateAt == null || duplicateAt.isEmpty() ? "config" : duplicateAt)
+          + ": " + ParseProblem.describe(e, "YAML or JSON")));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = YAML.createObjectNode();
@@ -163,14 +169,15 @@ public final class ConfigLoader {
       root = LiteLlmConfig.translate((ObjectNode) root, reader.problems(), warnings, origins);
       if (!warnings.isEmpty()) {
         LOG.warn("LiteLLM config: {} setting(s) accepted but not acted on:\n  {}", warnings.size(),
-            String.join("\n  ", warnings));
+            String.join("\n  ", warnings.stream().map(Redaction::redactKeys).toList()));
       }
     }
-    substitute(root, "", env, reader);
-    GatewayConfig config = new Validator(reader, env).read((ObjectNode) root);
+    ReadEnvironment read = new ReadEnvironment(env);
+    substitute(root, "", read, reader);
+    GatewayConfig config = new Validator(reader, read).read((ObjectNode) root);
     if (!reader.problems().isEmpty()) {
       // Problems in translated LiteLLM settings are reported where the file has them.
-      throw new ConfigException(LiteLlmConfig.relocate(reader.problems(), origins));
+      throw new ConfigException(read.scrub(LiteLlmConfig.relocate(reader.problems(), origins)));
     }
     return config;
   }
@@ -406,7 +413,7 @@ public final class ConfigLoader {
       }
       String key = r.string(node, "key", path, true);
       if (key != null && !PROVIDER_KEY.matcher(key).matches()) {
-        r.problem(path + ".key", "\"" + key + "\" is not a valid key (expected: letters, digits, '_', '.', '-')");
+        r.problem(path + ".key", "is not a valid key (expected: letters, digits, '_', '.', '-')");
       }
       String typeName = r.string(node, "provider", path, false);
       if (typeName == null && key != null && (ProviderType.parse(key).isPresent() || Presets.find(key).isPresent())) {
@@ -424,7 +431,7 @@ public final class ConfigLoader {
         if (preset != null) {
           type = ProviderType.OPENAI_COMPATIBLE;
         } else if (type == null) {
-          r.problem(path + ".provider", "\"" + typeName + "\" is not a provider type (expected: "
+          r.problem(path + ".provider", "is not a provider type (expected: "
               + expectedProviders() + ")");
         } else if (ProviderRegistry.kind(type).isEmpty()) {
           r.problem(path + ".provider", "\"" + typeName + "\" is not supported by this build yet");
@@ -475,6 +482,15 @@ public final class ConfigLoader {
         }
       }
       Map<String, String> headers = r.stringMap(node, "headers", path);
+      headers.forEach((name, value) -> {
+        // Values are sent as they are, on every request; a bad one would fail them all.
+        String problem = HttpText.nameProblem(name);
+        if (problem != null) {
+          r.problem(path + ".headers", problem);
+        } else if ((problem = HttpText.valueProblem(value)) != null) {
+          r.problem(path + ".headers." + name, problem);
+        }
+      });
       Duration timeout = r.duration(node, "timeout", path, Provider.DEFAULT_TIMEOUT);
       List<String> models = r.stringList(node, "models", path);
       Duration connectTimeout = r.duration(node, "connect_timeout", path, Provider.DEFAULT_CONNECT_TIMEOUT);
@@ -513,7 +529,7 @@ public final class ConfigLoader {
               + String.join(" or ", envNames) + ", or give base_url)");
           complete = false;
         } else if (part == null) {
-          r.problem(path + "." + option, "\"" + value + "\" is not a valid " + option
+          r.problem(path + "." + option, "is not a valid " + option
               + " (expected: letters, digits, '.', '_', '-')");
           complete = false;
         } else {
@@ -552,8 +568,13 @@ public final class ConfigLoader {
       return raw == null || raw.isBlank() ? null : checkUrl(raw, path + ".base_url");
     }
 
-    /** A base URL without its trailing slashes, or null after recording why it is unusable. */
+    /** A base URL without its trailing slashes, or null after recording why it is unusable (never quoting it). */
     String checkUrl(String raw, String where) {
+      String control = HttpText.urlProblem(raw.strip());
+      if (control != null) {
+        r.problem(where, control);
+        return null;
+      }
       String url = raw.strip();
       while (url.endsWith("/")) {
         url = url.substring(0, url.length() - 1);
@@ -562,15 +583,15 @@ public final class ConfigLoader {
         URI uri = new URI(url);
         String scheme = uri.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-          r.problem(where, "\"" + raw + "\" is not an http(s) URL with a host");
+          r.problem(where, "is not an http(s) URL with a host");
           return null;
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-          r.problem(where, "\"" + raw + "\" must not have a query or fragment");
+          r.problem(where, "must not have a query or fragment");
           return null;
         }
       } catch (Exception e) {
-        r.problem(where, "\"" + raw + "\" is not a valid URL");
+        r.problem(where, "is not a valid URL");
         return null;
       }
       return url;
@@ -935,15 +956,17 @@ public final class ConfigLoader {
       }
       JsonNode tree;
       try {
-        tree = new ObjectMapper().readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
+        tree = PRICES.readTree(Files.readString(Path.of(file), StandardCharsets.UTF_8));
       } catch (NoSuchFileException e) {
         r.problem("pricing_file", "\"" + file + "\": no such file");
         return PriceCatalog.builtIn();
       } catch (JsonProcessingException e) {
-        r.problem("pricing_file", "\"" + file + "\" is not valid JSON: " + e.getOriginalMessage());
+        String duplicateAt = ParseProblem.duplicateAt(e);
+        r.problem("pricing_file", "\"" + file + "\"" + (duplicateAt == null ? " is "
+            : duplicateAt.isEmpty() ? " has a " : " has at " + duplicateAt + " a ") + ParseProblem.describe(e, "JSON"));
         return PriceCatalog.builtIn();
       } catch (IOException | java.nio.file.InvalidPathException e) {
-        r.problem("pricing_file", "\"" + file + "\" cannot be read (" + e.getMessage() + ")");
+        r.problem("pricing_file", "\"" + file + "\" cannot be read (" + NodeReader.cannotRead(e) + ")");
         return PriceCatalog.builtIn();
       }
       List<String> problems = new ArrayList<>();

@@ -1,11 +1,18 @@
 package io.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class NodeReader {
   private static final Pattern DURATION = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?$");
+  private static final Pattern QUOTABLE = Pattern.compile("[A-Za-z0-9 ._-]*");
+  private static final int MAX_QUOTED = 16;
 
   private final List<String> problems = new ArrayList<>();
 
@@ -26,8 +35,12 @@ public final class NodeReader {
     return problems;
   }
 
+  /** Records a problem once: two readers of one field (a kind's options and the loader) report it once. */
   public void problem(String path, String message) {
-    problems.add(path + ": " + message);
+    String problem = path + ": " + message;
+    if (!problems.contains(problem)) {
+      problems.add(problem);
+    }
   }
 
   /** Records every key of {@code node} not in {@code allowed}. */
@@ -214,10 +227,29 @@ public final class NodeReader {
     return out;
   }
 
+  /** Why a file could not be read, in words rather than an exception's class or message: "no such file". */
+  public static String cannotRead(Exception e) {
+    return switch (e) {
+      case NoSuchFileException x -> "no such file";
+      case AccessDeniedException x -> "permission denied";
+      case InvalidPathException x -> "not a valid path";
+      case CharacterCodingException x -> "not UTF-8 text";
+      case FileSystemException x when x.getReason() != null -> x.getReason().toLowerCase(Locale.ROOT);
+      case SecurityException x -> "permission denied";
+      case IOException x when "Is a directory".equals(x.getMessage()) -> "is a directory";
+      default -> "an I/O error";
+    };
+  }
+
   public static String join(String path, String field) {
     return path.isEmpty() ? field : path + "." + field;
   }
 
+  /**
+   * A value for a problem message: short plain words and numbers as written ({@code "soon"}, {@code 99}),
+   * anything that could be a credential by its type only ({@code a string}), as could a value from the
+   * environment or a key pasted into the wrong field.
+   */
   public static String describe(JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return "null";
@@ -229,8 +261,31 @@ public final class NodeReader {
       return "a list";
     }
     if (node.isTextual()) {
-      return "\"" + node.asText() + "\"";
+      return quotable(node.asText()) ? "\"" + node.asText() + "\"" : "a string";
     }
-    return node.toString();
+    if (node.isNumber()) {
+      return quotable(node.toString()) ? node.toString() : "a number";
+    }
+    return node.isBoolean() ? node.toString() : "a value";
+  }
+
+  /** A value by its type only: "a string", "a number", "true or false", "a list", "an object", "null". */
+  public static String kind(JsonNode node) {
+    if (node == null || node.isNull() || node.isMissingNode()) {
+      return "null";
+    }
+    return node.isObject() ? "an object" : node.isArray() ? "a list" : node.isTextual() ? "a string"
+        : node.isNumber() ? "a number" : node.isBoolean() ? "true or false" : "a value";
+  }
+
+  /** Short, plain and unlike a key: a typo worth showing, not a secret. */
+  static boolean quotable(String value) {
+    if (value.length() > MAX_QUOTED || !QUOTABLE.matcher(value).matches()
+        || !Redaction.redact(value).equals(value)) {
+      return false;
+    }
+    boolean letters = value.chars().anyMatch(Character::isLetter);
+    boolean digits = value.chars().anyMatch(Character::isDigit);
+    return !(letters && digits && value.length() > 8);  // mixed letters and digits: a password, a token
   }
 }

@@ -29,7 +29,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Reads a provider's {@code tls} block. The PEM files are read and checked here, at load time, so a missing or
  * unreadable file refuses to start and names its field, and nothing is read from disk once requests flow.
- * Problems never quote a key file's contents.
+ * Problems never quote a file's contents, nor its path: a key pasted in place of a path would be printed.
  */
 final class TlsReader {
   static final Set<String> KEYS = Set.of("ca_file", "cert_file", "key_file", "insecure");
@@ -93,9 +93,9 @@ final class TlsReader {
       // Latin-1 decodes any bytes: a binary (DER) file is then reported as holding no PEM block.
       return new String(Files.readAllBytes(Path.of(file)), StandardCharsets.ISO_8859_1);
     } catch (NoSuchFileException e) {
-      r.problem(path, "\"" + file + "\": no such file");
+      r.problem(path, "no such file");
     } catch (IOException | InvalidPathException e) {
-      r.problem(path, "\"" + file + "\" cannot be read (" + e.getMessage() + ")");
+      r.problem(path, "names a file that cannot be read (" + NodeReader.cannotRead(e) + ")");
     }
     return null;
   }
@@ -218,7 +218,7 @@ final class TlsReader {
       factory.init(store);
       return factory;
     } catch (GeneralSecurityException | IOException e) {
-      r.problem(path, "\"" + file + "\" cannot be used as a trust store (" + e.getMessage() + ")");
+      r.problem(path, "holds certificates the JDK cannot use as a trust store");
       return null;
     }
   }

@@ -2,6 +2,7 @@ package io.switchboard.provider;
 
 import io.switchboard.api.BodyCollector;
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.Redaction;
 import io.switchboard.stream.ChunkTransformer;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Future;
@@ -20,7 +21,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -43,6 +48,7 @@ public final class HttpUpstream {
   private final boolean ssl;
   private final String basePath;
   private final ClientSSLOptions sslOptions;  // null: the client's defaults
+  private final List<String> credentials;
 
   public HttpUpstream(Vertx vertx, HttpClient client, GatewayConfig.Provider config) {
     this(vertx, client, config, config.baseUrl());
@@ -60,6 +66,21 @@ public final class HttpUpstream {
     this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     this.basePath = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.sslOptions = ssl ? UpstreamTls.sslOptions(config.tls()) : null;
+    List<String> credentials = new ArrayList<>();
+    credentials.add(config.apiKey().value());
+    config.options().secrets().forEach(c -> credentials.add(c.value()));
+    config.headers().forEach((name, value) -> addCredential(credentials, name, value));
+    this.credentials = List.copyOf(credentials);
+  }
+
+  private static void addCredential(List<String> out, String header, String value) {
+    if (Redaction.isCredentialHeader(header)) {
+      out.add(value);
+      int space = value.indexOf(' ');
+      if (space > 0) {
+        out.add(value.substring(space + 1).strip());  // "Bearer <token>": the token on its own too
+      }
+    }
   }
 
   /** Headers every call carries: JSON in, the configured extra headers. Auth is the provider's to add. */
@@ -94,7 +115,7 @@ public final class HttpUpstream {
     if (sslOptions != null) {
       options.setSslOptions(sslOptions);
     }
-    Attempt attempt = new Attempt(timeout, codec, stream);
+    Attempt attempt = new Attempt(timeout, codec, stream, headers);
     request.cancellation().onCancel(() -> {
       if (attempt.fail(UpstreamException.connection(config.key(), "the client closed the request"))
           && attempt.request != null) {
@@ -141,12 +162,14 @@ public final class HttpUpstream {
     final boolean stream;
     final LoopTimers.Timeout timer;
     final Duration timeout;
+    final MultiMap headers;
     HttpClientRequest request;
 
-    Attempt(Duration timeout, ResponseCodec codec, boolean stream) {
+    Attempt(Duration timeout, ResponseCodec codec, boolean stream, MultiMap headers) {
       this.codec = codec;
       this.stream = stream;
       this.timeout = timeout;
+      this.headers = headers;
       this.timer = LoopTimers.schedule(vertx, timeout.toMillis(), () -> {
         if (fail(UpstreamException.timeout(config.key(), timeout)) && request != null) {
           request.reset();
@@ -158,9 +181,19 @@ public final class HttpUpstream {
       return promise.future().isComplete();
     }
 
+    /** Every failure passes here, so every error body is free of the credentials this request carried. */
     boolean fail(UpstreamException e) {
       timer.cancel();
-      return promise.tryFail(e);
+      return !isDone() && promise.tryFail(e.redacted(secrets()));
+    }
+
+    /** The provider's credentials, and the request's own (a Vertex AI access token, a signed request's). */
+    List<String> secrets() {
+      List<String> out = new ArrayList<>(credentials);
+      for (Map.Entry<String, String> h : headers) {
+        addCredential(out, h.getKey(), h.getValue());
+      }
+      return out;
     }
 
     boolean succeed(UpstreamResponse response) {
@@ -212,7 +245,7 @@ public final class HttpUpstream {
     }
 
     void awaitFirstChunk(HttpClientResponse response, String upstreamId) {
-      ChunkTransformer transformer = codec.streamTransformer();
+      ChunkTransformer transformer = redacting(codec.streamTransformer(), this::secrets);
       response.exceptionHandler(t -> fail(connectionFailure(t, timeout)));
       response.handler(chunk -> {
         if (isDone()) {
@@ -253,6 +286,41 @@ public final class HttpUpstream {
       }
       return UpstreamException.protocol(config.key(), describe(e));
     }
+  }
+
+  /**
+   * {@code inner} with the failures it throws redacted: after the first chunk they reach the client as they
+   * are, without passing {@link Attempt#fail}.
+   */
+  private static ChunkTransformer redacting(ChunkTransformer inner, Supplier<List<String>> secrets) {
+    return new ChunkTransformer() {
+      @Override
+      public Buffer onChunk(Buffer chunk) {
+        try {
+          return inner.onChunk(chunk);
+        } catch (RuntimeException e) {
+          throw redacted(e, secrets.get());
+        }
+      }
+
+      @Override
+      public Buffer onEnd() {
+        try {
+          return inner.onEnd();
+        } catch (RuntimeException e) {
+          throw redacted(e, secrets.get());
+        }
+      }
+    };
+  }
+
+  private static RuntimeException redacted(RuntimeException e, List<String> secrets) {
+    if (e instanceof StreamFailure f) {
+      return new StreamFailure(Redaction.redactAll(f.errorBody().deepCopy(), secrets), f.status());
+    }
+    String message = e.getMessage();
+    String masked = Redaction.redact(message, secrets);
+    return masked == null || masked.equals(message) ? e : new IllegalStateException(masked);
   }
 
   private static SSLException tlsFailure(Throwable cause) {

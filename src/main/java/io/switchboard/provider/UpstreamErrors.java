@@ -4,25 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.config.Redaction;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
+import java.util.List;
 
 /** Helpers for turning an upstream error body into a safe OpenAI-shaped error. */
 public final class UpstreamErrors {
-  // Anything that looks like an API key, as providers sometimes quote a (partly masked) key back.
-  private static final Pattern KEY_LIKE = Pattern.compile("(sk-|sk_|AIza|xai-|gsk_)[A-Za-z0-9_\\-*.]{6,}");
   private static final int EXCERPT = 200;
 
   private UpstreamErrors() {}
 
-  /** Masks key-like tokens and the given secret. */
+  /** Masks key-like tokens and the given secret (see {@link Redaction}). */
   public static String redact(String text, String secret) {
-    String out = text;
-    if (secret != null && secret.length() >= 4) {
-      out = out.replace(secret, "<redacted>");
-    }
-    return KEY_LIKE.matcher(out).replaceAll("<redacted>");
+    return Redaction.redact(text, secret == null ? List.of() : List.of(secret));
   }
 
   /** An OpenAI-compatible upstream's error: its own body if OpenAI-shaped, else a wrapped excerpt. */
@@ -46,11 +41,13 @@ public final class UpstreamErrors {
 
   /** "Provider X returned HTTP N: excerpt" for bodies of no known shape. */
   public static ObjectNode generic(String providerKey, int status, Buffer body, String secret) {
-    String excerpt = body == null ? "" : body.toString(StandardCharsets.UTF_8).strip();
+    // Redacted before it is cut: a secret cut in half would no longer be recognised.
+    String excerpt = body == null ? "" : redact(new String(body.getBytes(0, Math.min(body.length(), EXCERPT * 20)),
+        StandardCharsets.UTF_8).strip(), secret);
     if (excerpt.length() > EXCERPT) {
       excerpt = excerpt.substring(0, EXCERPT) + "...";
     }
     String message = "Provider " + providerKey + " returned HTTP " + status + (excerpt.isEmpty() ? "" : ": " + excerpt);
-    return OpenAiErrors.body(redact(message, secret), OpenAiErrors.typeForStatus(status), null, null);
+    return OpenAiErrors.body(message, OpenAiErrors.typeForStatus(status), null, null);
   }
 }

@@ -2,11 +2,15 @@ package io.switchboard.provider;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.config.Redaction;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * A failed attempt. {@code status} is what the client gets if no other attempt succeeds; {@code errorBody}
- * is already in the OpenAI shape and free of secrets.
+ * is in the OpenAI shape. Its strings, which the client and the log get, are redacted here (key-shaped
+ * tokens) and by {@link HttpUpstream} (the provider's own credentials), so no error mapper can forget to.
  */
 public final class UpstreamException extends RuntimeException {
   public enum Kind {
@@ -26,7 +30,13 @@ public final class UpstreamException extends RuntimeException {
   private final Duration retryAfter;
 
   public UpstreamException(Kind kind, int status, ObjectNode errorBody, Duration retryAfter) {
-    super(errorBody.path("error").path("message").asText(kind.name()), null, false, false);
+    this(kind, status, errorBody, retryAfter, List.of());
+  }
+
+  private UpstreamException(Kind kind, int status, ObjectNode errorBody, Duration retryAfter,
+      Collection<String> secrets) {
+    super(Redaction.redactAll(errorBody, secrets).path("error").path("message").asText(kind.name()), null, false,
+        false);
     this.kind = kind;
     this.status = status;
     this.errorBody = errorBody;
@@ -49,6 +59,11 @@ public final class UpstreamException extends RuntimeException {
     return new UpstreamException(Kind.PROTOCOL, 502, OpenAiErrors.body(
         "Provider " + providerKey + " sent an invalid answer: " + detail, "api_error", null,
         "upstream_invalid_response"), null);
+  }
+
+  /** This failure with {@code secrets} masked as well; this one when there are none. */
+  public UpstreamException redacted(Collection<String> secrets) {
+    return secrets.isEmpty() ? this : new UpstreamException(kind, status, errorBody.deepCopy(), retryAfter, secrets);
   }
 
   public Kind kind() {

@@ -215,7 +215,7 @@ class LiteLlmConfigTest {
         """;
     assertThatThrownBy(() -> ConfigLoader.parse(text, ENV))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
-            "model_list[0].litellm_params.api_base: \"ftp://vllm\" is not an http(s) URL with a host",
+            "model_list[0].litellm_params.api_base: is not an http(s) URL with a host",
             "model_list[0].litellm_params.timeout: \"soon\" is not a duration (expected: seconds, or a number "
                 + "with ms, s, m or h)",
             "model_list[1].litellm_params.api_base: is required for \"hosted_vllm/x\" (an OpenAI-compatible "

@@ -139,7 +139,7 @@ class StrategyConfigTest {
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"m\": ");
     assertThat(problems(PROVIDERS + "pricing_file: " + broken, Map.of()).getFirst())
-        .startsWith("pricing_file: \"" + broken + "\" is not valid JSON: ");
+        .startsWith("pricing_file: \"" + broken + "\" is not valid JSON at line 1, column ");
     assertThat(problems(PROVIDERS + "pricing_file: " + dir.resolve("none.json"), Map.of()))
         .containsExactly("pricing_file: \"" + dir.resolve("none.json") + "\": no such file");
   }

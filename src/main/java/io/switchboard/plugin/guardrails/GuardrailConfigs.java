@@ -1,5 +1,6 @@
 package io.switchboard.plugin.guardrails;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -8,6 +9,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import io.switchboard.api.Json;
 import io.switchboard.config.NodeReader;
+import io.switchboard.config.ParseProblem;
 import io.switchboard.plugin.PluginSettings;
 import io.switchboard.plugin.Stage;
 import java.io.IOException;
@@ -154,8 +156,9 @@ public final class GuardrailConfigs {
           text = null;
         }
       } catch (IOException e) {
-        r.problem(schemaPath, "\"" + file + "\" cannot be read as JSON: " + e.getMessage().replace('\n', ' ')
-            + " (expected: a readable JSON schema file)");
+        // Jackson's message quotes the file; ours says where.
+        r.problem(schemaPath, "\"" + file + "\" cannot be read as JSON: " + (e instanceof JsonProcessingException j
+            ? ParseProblem.describe(j, "JSON") : NodeReader.cannotRead(e)) + " (expected: a readable JSON schema file)");
         text = null;
       }
     } else {

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
+import io.switchboard.provider.UpstreamErrors;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /** Turns an Anthropic error ({@code {"type":"error","error":{"type","message"}}}) into the OpenAI shape. */
 public final class AnthropicErrorMapper {
   private static final int EXCERPT_CHARS = 200;
-  // An error page should never echo a key, but if one does it must not reach the client.
-  private static final Pattern KEY = Pattern.compile("sk-ant-[A-Za-z0-9_-]+");
 
   private AnthropicErrorMapper() {}
 
@@ -32,7 +30,7 @@ public final class AnthropicErrorMapper {
   /** Maps the inner {@code error} object; {@code status} decides the type of error types we don't know. */
   static ObjectNode fromAnthropicError(JsonNode error, int status) {
     String anthropicType = error.path("type").asText("api_error");
-    String message = error.path("message").asText("Anthropic returned an error");
+    String message = UpstreamErrors.redact(error.path("message").asText("Anthropic returned an error"), null);
     String code = anthropicType.equals("overloaded_error") ? "overloaded" : anthropicType;
     return OpenAiErrors.body(message, openAiType(anthropicType, status), null, code);
   }
@@ -72,7 +70,7 @@ public final class AnthropicErrorMapper {
     // Decode a bounded prefix only: an HTML error page can be large.
     int bytes = Math.min(body.length(), EXCERPT_CHARS * 4);
     String text = new String(body.getBytes(0, bytes), StandardCharsets.UTF_8);
-    text = KEY.matcher(text.replaceAll("\\s+", " ").strip()).replaceAll("sk-ant-***");
+    text = UpstreamErrors.redact(text.replaceAll("\\s+", " ").strip(), null);
     return text.length() <= EXCERPT_CHARS ? text : text.substring(0, EXCERPT_CHARS - 3) + "...";
   }
 }

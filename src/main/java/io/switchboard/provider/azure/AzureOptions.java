@@ -23,13 +23,18 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
     return V1.equals(apiVersion);
   }
 
+  @Override
+  public List<Secret> secrets() {
+    return adToken == null ? List.of() : List.of(adToken);
+  }
+
   /** The options reader of the {@code azure} kind; records problems and returns null after one. */
   public static AzureOptions read(ProviderEntry entry) {
     String apiVersion = entry.setting("api_version", List.of("AZURE_OPENAI_API_VERSION"));
     if (apiVersion == null) {
       apiVersion = DEFAULT_API_VERSION;
     } else if (!VERSION.matcher(apiVersion.strip()).matches()) {
-      entry.problem("api_version", "\"" + apiVersion + "\" (expected: v1 or a date such as " + DEFAULT_API_VERSION
+      entry.problem("api_version", "is not an API version (expected: v1 or a date such as " + DEFAULT_API_VERSION
           + ", optionally with -preview)");
       return null;
     }

@@ -8,8 +8,10 @@ import io.switchboard.config.ProviderType;
 import io.switchboard.config.Secret;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Bedrock's own settings: the region, and either AWS credentials (SigV4) or a Bedrock API key sent as a
@@ -27,6 +29,11 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
     return bearerToken == null;
   }
 
+  @Override
+  public List<Secret> secrets() {
+    return Stream.of(accessKeyId, secretAccessKey, sessionToken, bearerToken).filter(Objects::nonNull).toList();
+  }
+
   /** The options of one entry, or null after recording the problem on the entry. */
   public static BedrockOptions read(ProviderEntry entry) {
     String region = entry.setting("region", REGION_ENV);
@@ -36,7 +43,7 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
     }
     if (!region.matches("[a-z0-9-]+")) {
       // The region becomes part of the upstream host name: no user-controlled host.
-      entry.problem("region", "\"" + region + "\" is not an AWS region name (expected: e.g. us-east-1)");
+      entry.problem("region", "is not an AWS region name (expected: e.g. us-east-1)");
       return null;
     }
     Secret accessKey = entry.secret("aws_access_key_id", List.of("AWS_ACCESS_KEY_ID"));

@@ -2,6 +2,7 @@ package io.switchboard.provider.vertex;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.config.NodeReader;
 import io.switchboard.config.ProviderEntry;
 import io.switchboard.config.ProviderOptions;
 import io.switchboard.config.Secret;
@@ -31,18 +32,18 @@ public record VertexOptions(String project, String region, ServiceAccount creden
   public static VertexOptions read(ProviderEntry entry) {
     String project = entry.setting("project", PROJECT_ENV);
     String region = entry.setting("region", List.of("VERTEX_AI_REGION"));
-    Secret credentials = entry.secret("credentials", CREDENTIALS_ENV);
+    Secret credentials = entry.secretDocument("credentials", CREDENTIALS_ENV);
     boolean ok = true;
     if (project == null) {
       entry.problem("project", "is required for provider vertex-ai (or set VERTEX_AI_PROJECT_ID)");
       ok = false;
     } else if (!PROJECT.matcher(project).matches()) {
-      entry.problem("project", "\"" + project + "\" is not a Google Cloud project id");
+      entry.problem("project", "is not a Google Cloud project id (expected: lower-case letters, digits, '-', '.', ':')");
       ok = false;
     }
     region = region == null ? DEFAULT_REGION : region;
     if (!REGION.matcher(region).matches()) {
-      entry.problem("region", "\"" + region + "\" is not a Google Cloud region (expected e.g. us-central1 or global)");
+      entry.problem("region", "is not a Google Cloud region (expected: e.g. us-central1 or global)");
       ok = false;
     }
     ServiceAccount account = null;
@@ -57,10 +58,11 @@ public record VertexOptions(String project, String region, ServiceAccount creden
     return ok ? new VertexOptions(project, region, account) : null;
   }
 
+  // Never the path in a problem: a key pasted into credentials that is not JSON is taken for a path.
   private static ServiceAccount serviceAccount(ProviderEntry entry, String value) {
     String json = value.strip();
-    String source = "credentials";
-    if (!json.startsWith("{")) {
+    boolean file = !json.startsWith("{");
+    if (file) {
       Path path;
       try {
         path = Path.of(json);
@@ -68,20 +70,19 @@ public record VertexOptions(String project, String region, ServiceAccount creden
         entry.problem("credentials", "is neither service-account JSON nor a file path");
         return null;
       }
-      source = "credentials (file " + path + ")";
       try {
         json = Files.readString(path);  // once, at load time
       } catch (IOException | SecurityException e) {
-        entry.problem("credentials", "cannot read the service-account file " + path + ": "
-            + e.getClass().getSimpleName());
+        entry.problem("credentials", "names a service-account file that cannot be read ("
+            + NodeReader.cannotRead(e) + ")");
         return null;
       }
     }
     try {
       return ServiceAccount.parse(json);
     } catch (ServiceAccount.InvalidException e) {
-      entry.problem("credentials", source.equals("credentials") ? e.getMessage()
-          : source.substring("credentials ".length()) + ": " + e.getMessage());
+      entry.problem("credentials", file ? "names a file that is not a usable service-account key: " + e.getMessage()
+          : e.getMessage());
       return null;
     }
   }
