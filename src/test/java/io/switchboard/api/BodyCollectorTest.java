@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,15 @@ class BodyCollectorTest {
     body.add(Buffer.buffer("f"));
     assertThat(body.result().toString()).isEqualTo("abcdef");
     assertThat(body.length()).isEqualTo(6);
+  }
+
+  @Test
+  void theJoinedBufferGrowsWithTheBytesReceived() {
+    // A client declaring 10 MiB and sending 8 bytes must not get 10 MiB reserved (60 such clients: 600 MiB).
+    BodyCollector body = new BodyCollector();
+    body.add(Buffer.buffer("{\"mo"));
+    body.add(Buffer.buffer("del\""));
+    assertThat(((BufferInternal) body.result()).getByteBuf().capacity()).isLessThanOrEqualTo(1024);
   }
 
   @Test

@@ -361,6 +361,27 @@ class HostileClientE2eTest extends E2eResources {
     assertThat(status).isEqualTo(200);
   }
 
+  @Test
+  void aClientThatLeavesIsNoLongerInFlight() throws Exception {
+    MockUpstream upstream = upstream().always(MockUpstream.hang());
+    String yaml = "server: {port: 0, host: 127.0.0.1, event_loops: 2, shutdown_timeout: 60s}\nproviders: [{key: a, "
+        + "provider: openai, api_key: sk-upstream-secret, base_url: \"" + upstream.url() + "/v1\"}]\n";
+    GatewayServer gateway = GatewayServer.start(ConfigLoader.parse(yaml, Map.of())).await(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 5; i++) {
+      try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+        s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+            + "application/json\r\nContent-Length: " + CHAT.length() + "\r\n\r\n" + CHAT)
+            .getBytes(StandardCharsets.US_ASCII));
+        int sent = i + 1;
+        FaultInjectionE2eTest.awaitTrue(Duration.ofSeconds(10), () -> upstream.received().size() == sent);
+      }
+    }
+    // Nothing is left to wait for: the stop does not sit out the 60 s shutdown timeout.
+    long start = System.nanoTime();
+    gateway.stop().await(30, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+  }
+
   // ---- 8. oversized heads, answered in the OpenAI shape ----
 
   @Test
