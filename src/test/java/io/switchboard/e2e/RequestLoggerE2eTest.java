@@ -15,7 +15,6 @@ import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.logging.RequestLoggerAccess;
 import io.switchboard.server.GatewayServer;
-import io.switchboard.testing.GatewayProcess;
 import io.switchboard.testing.LogCapture;
 import io.switchboard.testing.Services;
 import io.vertx.core.Vertx;
@@ -43,8 +42,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -320,109 +317,6 @@ class RequestLoggerE2eTest {
         Files.deleteIfExists(f);
       }
     }
-  }
-
-  /**
-   * kill -TERM under load: every request whose answer reached the client has its row once the process is
-   * gone, and a shutdown that completed exits 0.
-   */
-  @Test
-  void sigtermUnderLoadLosesNoRowOfAnAnsweredRequest() throws Exception {
-    MockUpstream upstream = new MockUpstream();
-    closing.add(upstream);
-    String text = resource(TEXT);
-    List<String> events = rawEvents(resource(STREAM));
-    upstream.always((req, body) -> {
-      boolean stream = Json.parseOrNull(body).path("stream").asBoolean();
-      io.vertx.core.Vertx.currentContext().owner().setTimer(15, id -> {
-        if (stream) {
-          sse(events).accept(req, body);
-        } else {
-          json(200, text).accept(req, body);
-        }
-      });
-    });
-    Path db = dir.resolve("kill.db");
-    Path config = dir.resolve("gateway.yaml");
-    Files.writeString(config, "server: {host: 127.0.0.1, event_loops: 2}\n" + providers(upstream) + """
-        plugins:
-          - name: request-logger
-            type: logging
-            config: {level: error, persist: true, backend: sqlite, dsn: "%s"}
-        """.formatted(db));
-    GatewayProcess gateway = GatewayProcess.start(config, Map.of());
-    closing.add(gateway);
-
-    // A cold JVM answers its first requests in seconds; warm it up so the load is load.
-    HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    Set<String> answered = ConcurrentHashMap.newKeySet();
-    for (int i = 0; i < 30; i++) {
-      HttpResponse<String> r = warm.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
-          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(chat("Hi", i % 2 == 0))).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
-      answered.add(r.headers().firstValue("x-request-id").orElseThrow());
-    }
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger refused = new AtomicInteger();
-    List<Thread> clients = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      boolean streams = i % 4 == 0;
-      // HTTP/1.1 keep-alive, as a busy client would: the drain has to tell it to close its connections.
-      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(2)).build();
-      clients.add(Thread.ofPlatform().start(() -> {
-        while (!stop.get()) {
-          try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
-                    + "/v1/chat/completions"))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(chat("Hi", streams))).build(),
-                HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200 && (!streams || r.body().contains("[DONE]"))) {
-              answered.add(r.headers().firstValue("x-request-id").orElseThrow());
-            }
-          } catch (java.io.IOException e) {
-            refused.incrementAndGet();  // cut by the shutdown, or the port is closed: no answer, no promise
-            if (refused.get() > 1000) {
-              return;
-            }
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }));
-    }
-    long loadStart = System.nanoTime();
-    Thread.sleep(2000);
-    int beforeSignal = answered.size() - 30;
-    System.out.printf("load: %d answered, %d refused in %d ms%n", beforeSignal, refused.get(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
-      try {
-        return gateway.terminate(Duration.ofSeconds(60));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Thread.sleep(300);  // load goes on while the gateway drains
-    stop.set(true);
-    for (Thread t : clients) {
-      t.join(30_000);
-    }
-    int code = exit.get(60, TimeUnit.SECONDS);
-
-    String output = gateway.output();
-    assertThat(code).as("exit code; output:\n%s", output).isZero();
-    assertThat(beforeSignal).isGreaterThan(20);
-    assertThat(output).containsPattern("request log: closed; accepted \\d+, written \\d+, dropped 0, failed 0");
-    Set<String> logged;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      logged = rows(c, "switchboard_request_log").keySet();
-    }
-    assertThat(answered).isNotEmpty();
-    assertThat(logged).containsAll(answered);
-    System.out.printf("SIGTERM under load: %d answered, %d rows, %d cut or refused, exit %d%n", answered.size(),
-        logged.size(), refused.get(), code);
   }
 
   /** Every row of {@code table} by request id, as column name to JDBC value (numbers widened to long/double). */

@@ -28,6 +28,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -196,6 +200,100 @@ class ShutdownE2eTest extends E2eResources {
       assertThat(rows).hasSize(6);
       assertThat(rows.values()).allSatisfy(row -> assertThat(row.get("status")).isEqualTo(503L));
     }
+  }
+
+  /**
+   * kill -TERM under load: every request whose answer reached the client has its row once the process is
+   * gone, and a shutdown that completed exits 0.
+   */
+  @Test
+  void sigtermUnderLoadLosesNoRowOfAnAnsweredRequest() throws Exception {
+    MockUpstream upstream = upstream();
+    String text = resource(OPENAI_TEXT);
+    List<String> events = rawEvents(resource(OPENAI_STREAM));
+    upstream.always((req, body) -> {
+      boolean stream = Json.parseOrNull(body).path("stream").asBoolean();
+      io.vertx.core.Vertx.currentContext().owner().setTimer(15, id -> {
+        if (stream) {
+          sse(events).accept(req, body);
+        } else {
+          json(200, text).accept(req, body);
+        }
+      });
+    });
+    Path db = dir.resolve("kill.db");
+    GatewayProcess gateway = start(upstream, "20s", db);
+
+    // A cold JVM answers its first requests in seconds; warm it up so the load is load.
+    HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<String> r = warm.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions"))
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(RequestLoggerE2eTest.chat("Hi", i % 2 == 0))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger refused = new AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      boolean streams = i % 4 == 0;
+      // HTTP/1.1 keep-alive, as a busy client would: the drain has to tell it to close its connections.
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2)).build();
+      clients.add(Thread.ofPlatform().start(() -> {
+        while (!stop.get()) {
+          try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
+                    + "/v1/chat/completions"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(RequestLoggerE2eTest.chat("Hi", streams))).build(),
+                HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200 && (!streams || r.body().contains("[DONE]"))) {
+              answered.add(r.headers().firstValue("x-request-id").orElseThrow());
+            }
+          } catch (java.io.IOException e) {
+            refused.incrementAndGet();  // cut by the shutdown, or the port is closed: no answer, no promise
+            if (refused.get() > 1000) {
+              return;
+            }
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }));
+    }
+    long loadStart = System.nanoTime();
+    Thread.sleep(2000);
+    int beforeSignal = answered.size() - 30;
+    System.out.printf("load: %d answered, %d refused in %d ms%n", beforeSignal, refused.get(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart));
+    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+      try {
+        return gateway.terminate(Duration.ofSeconds(60));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(300);  // load goes on while the gateway drains
+    stop.set(true);
+    for (Thread t : clients) {
+      t.join(30_000);
+    }
+    int code = exit.get(60, TimeUnit.SECONDS);
+
+    String output = gateway.output();
+    assertThat(code).as("exit code; output:\n%s", output).isZero();
+    assertThat(beforeSignal).isGreaterThan(20);
+    assertThat(output).containsPattern("request log: closed; accepted \\d+, written \\d+, dropped 0, failed 0");
+    Set<String> logged;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+      logged = RequestLoggerE2eTest.rows(c, "switchboard_request_log").keySet();
+    }
+    assertThat(answered).isNotEmpty();
+    assertThat(logged).containsAll(answered);
+    System.out.printf("SIGTERM under load: %d answered, %d rows, %d cut or refused, exit %d%n", answered.size(),
+        logged.size(), refused.get(), code);
   }
 
   static void awaitTrue(Duration within, BooleanSupplier condition) throws InterruptedException {
