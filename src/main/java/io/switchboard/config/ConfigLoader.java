@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.auth.TrustedProxies;
 import io.switchboard.config.GatewayConfig.CircuitBreaker;
 import io.switchboard.config.GatewayConfig.Concurrency;
 import io.switchboard.config.GatewayConfig.Condition;
@@ -81,7 +82,7 @@ public final class ConfigLoader {
       "request_timeout", "circuit_breaker", "context_window_fallback", "state", "pricing_file");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops", "master_key",
       "cors_origins", "allowed_hosts", "max_connections", "max_header_bytes", "max_headers", "header_timeout",
-      "body_timeout", "keep_alive_timeout", "shutdown_timeout", "h2c");
+      "body_timeout", "keep_alive_timeout", "shutdown_timeout", "h2c", "trusted_proxies");
   private static final Set<String> PROVIDER_KEYS = Set.of(
       "key", "provider", "api_key", "base_url", "headers", "timeout", "models", "connect_timeout",
       "stream_idle_timeout", "tls", "http2");
@@ -349,8 +350,17 @@ public final class ConfigLoader {
           r.problem("server.allowed_hosts", "an entry is not a host name (expected: a name or address, no port)");
         }
       }
+      List<String> proxies = node.has("trusted_proxies") ? r.stringList(node, "trusted_proxies", "server")
+          : env.get("TRUSTED_PROXIES") != null ? commaList(env.get("TRUSTED_PROXIES")) : TrustedProxies.DEFAULT;
+      try {
+        TrustedProxies.of(proxies);
+      } catch (IllegalArgumentException e) {
+        r.problem(node.has("trusted_proxies") ? "server.trusted_proxies" : "TRUSTED_PROXIES", e.getMessage()
+            + " (expected: addresses or CIDR ranges, such as 10.0.0.0/8)");
+        proxies = TrustedProxies.DEFAULT;
+      }
       return new Access(masterKey, unauthenticated, production, origins,
-          hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
+          hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(), proxies);
     }
 
     private static List<String> commaList(String value) {

@@ -96,15 +96,15 @@ public record GatewayConfig(
    * Who may call the gateway. {@code masterKey} turns client authentication on (null: off, and then the
    * gateway serves loopback only unless {@code allowUnauthenticated}). {@code corsOrigins} are the browser
    * origins allowed, matched literally; {@code allowedHosts} the {@code Host} names served (empty: any when a
-   * key is set, loopback names only when not).
+   * key is set, loopback names only when not); {@code trustedProxies} the CIDR ranges whose
+   * {@code X-Forwarded-For} names the client (for the failed-key throttle).
    */
   public record Access(Secret masterKey, boolean allowUnauthenticated, boolean production, List<String> corsOrigins,
-      List<String> allowedHosts) {
-    public static final Access LOOPBACK_ONLY = new Access(null, false, false, List.of(), List.of());
-
+      List<String> allowedHosts, List<String> trustedProxies) {
     public Access {
       corsOrigins = List.copyOf(corsOrigins);
       allowedHosts = List.copyOf(allowedHosts);
+      trustedProxies = List.copyOf(trustedProxies);
     }
 
     public boolean authenticates() {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.auth.AuthThrottle;
 import io.switchboard.auth.ClientAuth;
+import io.switchboard.auth.TrustedProxies;
 import io.switchboard.api.BodyCollector;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
@@ -87,6 +88,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private final EdgePolicy edge;
   private final ClientAuth auth;
   private final AuthThrottle throttle;
+  private final TrustedProxies proxies;
   private final ConnectionGuard connections;
   private final Set<Call> calls = new HashSet<>();  // this event loop's requests between arrival and the end of their answer
   private boolean draining;
@@ -106,6 +108,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     this.edge = new EdgePolicy(server.access());
     this.auth = ClientAuth.of(server.access().masterKey());
     this.throttle = throttle;
+    this.proxies = TrustedProxies.of(server.access().trustedProxies());
     this.connections = connections;
     this.models = modelList(gateway);
     this.modelList = Json.buffer(models);
@@ -234,7 +237,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
    */
   private boolean authenticated(HttpServerRequest request) {
     HttpServerResponse response = request.response();
-    String address = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    String address = proxies.client(peer, request.getHeader("x-forwarded-for"));
     long wait = throttle.retryAfterMillis(address);
     if (wait > 0) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(wait)));
@@ -361,7 +365,10 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       }
       body.add(chunk);
     });
-    request.exceptionHandler(t -> LOG.debug("request {} body failed: {}", requestId, t.toString()));
+    request.exceptionHandler(t -> {
+      loop.owner().cancelTimer(bodyTimer);  // the client left: nothing to answer, nothing to record
+      LOG.debug("request {} body failed: {}", requestId, t.toString());
+    });
     request.endHandler(v -> {
       loop.owner().cancelTimer(bodyTimer);
       if (!over[0]) {
