@@ -43,8 +43,8 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
   private final Schema schema;
   private final Vertx vertx;
 
-  SchemaGuardPlugin(String name, Schema schema, Vertx vertx) {
-    super(name, false, true);
+  SchemaGuardPlugin(String name, Schema schema, Vertx vertx, ScanPool scans) {
+    super(name, false, true, scans);
     this.schema = schema;
     this.vertx = vertx;
   }
