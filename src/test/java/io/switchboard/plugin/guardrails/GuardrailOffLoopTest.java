@@ -1,20 +1,30 @@
 package io.switchboard.plugin.guardrails;
 
+import static io.switchboard.plugin.guardrails.Guardrails.DONE;
 import static io.switchboard.plugin.guardrails.Guardrails.chatAnswer;
+import static io.switchboard.plugin.guardrails.Guardrails.chunk;
 import static io.switchboard.plugin.guardrails.Guardrails.complete;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Exchanges;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.provider.UpstreamResponse;
+import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.MemoryReadStream;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -136,5 +146,66 @@ class GuardrailOffLoopTest {
     assertThat(h.doneAtNextTask()).as("verdict ready when handle returned").isTrue();
     assertThat(h.result().cause()).isInstanceOf(ApiException.class)
         .hasMessage("Blocked by secret-scan: the request contains an OpenAI API key (messages[0].content)");
+  }
+
+  /** Runs schema-guard over a stream of these SSE pieces; the answer's bytes once replayed, or the failure. */
+  static Object stream(Plugin guard, List<String> pieces) throws Exception {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    Context loop = vertx.getOrCreateContext();
+    loop.runOnContext(v -> {
+      List<Buffer> rest = new ArrayList<>();
+      for (String p : pieces.subList(1, pieces.size())) {
+        rest.add(Buffer.buffer(p));
+      }
+      MemoryReadStream source = new MemoryReadStream(loop, rest);
+      source.pause();
+      UpstreamStream upstream = new UpstreamStream(Buffer.buffer(pieces.getFirst()), source, ChunkTransformer.AS_IS,
+          source::pause);
+      guard.handle(chat("who?"), ex -> Future.succeededFuture(
+          new Outcome(new UpstreamResponse.Streaming(upstream, "up-9"), null, 1))).onComplete(ar -> {
+            if (ar.failed()) {
+              result.complete(ar.cause());
+              return;
+            }
+            UpstreamStream replay = ((UpstreamResponse.Streaming) ar.result().response()).stream();
+            Buffer all = Buffer.buffer().appendBuffer(replay.first());
+            Promise<Void> done = Promise.promise();
+            replay.start(all::appendBuffer, end -> done.complete(), done::fail);
+            done.future().onComplete(d -> result.complete(all.toString()));
+          });
+    });
+    return result.get(30, TimeUnit.SECONDS);
+  }
+
+  static List<String> streamOf(String text) {
+    List<String> pieces = new ArrayList<>();
+    pieces.add(chunk(0, "", null));
+    for (int i = 0; i < text.length(); i += 500) {
+      pieces.add(chunk(0, text.substring(i, Math.min(text.length(), i + 500)), null));
+    }
+    pieces.add(chunk(0, null, "stop"));
+    pieces.add(DONE);
+    return pieces;
+  }
+
+  @Test
+  void aLargeStreamedAnswerIsJudgedOffTheLoopAsOnIt() throws Exception {
+    Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+        .getSchema("{\"type\":\"object\",\"required\":[\"reply\"],\"properties\":{\"reply\":{\"type\":\"string\"}}}");
+    schema.initializeValidators();
+    Plugin onLoop = new SchemaGuardPlugin("schema-guard", schema, vertx, ScanPool.onLoop());
+    Plugin offLoop = new SchemaGuardPlugin("schema-guard", schema, vertx, ScanPool.withLimit(vertx, 0));
+    List<String> valid = streamOf(Json.string(Json.object().put("reply", prose("Hello. ", 20_000))));
+    List<String> invalid = streamOf(Json.string(Json.object().put("answer", prose("Hello. ", 20_000))));
+
+    assertThat(stream(offLoop, valid)).isEqualTo(stream(onLoop, valid)).isEqualTo(String.join("", valid));
+    Object refused = stream(offLoop, invalid);
+    Object refusedOnLoop = stream(onLoop, invalid);
+    assertThat(refusedOnLoop).isInstanceOf(ApiException.class);
+    assertThat(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+      assertThat(e.status()).isEqualTo(502);
+      assertThat(e.getMessage()).isEqualTo(((ApiException) refusedOnLoop).getMessage())
+          .startsWith("Blocked by schema-guard: the answer does not match the schema");
+    });
   }
 }
