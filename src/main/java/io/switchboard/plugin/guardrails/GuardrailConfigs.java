@@ -58,7 +58,8 @@ public final class GuardrailConfigs {
     int window = window(r, config, path);
     boolean answers = stage == Stage.AFTER_REQUEST;
     return context -> new ScanGuardrail(context.name(), !answers, answers,
-        new WordFilter(words, caseSensitive, wholeWords), action, f -> "a blocked word", window);
+        new WordFilter(words, caseSensitive, wholeWords), action, f -> "a blocked word", window,
+        ScanPool.shared(context.vertx()));
   }
 
   public static PluginSettings maxToken(NodeReader r, JsonNode config, String path, Stage stage) {
@@ -108,7 +109,7 @@ public final class GuardrailConfigs {
     boolean answers = stage == Stage.AFTER_REQUEST || responses;
     Detector detector = new NamedPatterns(List.of(new PiiDetector(kinds)), custom);
     return context -> new ScanGuardrail(context.name(), requests, answers, detector, action,
-        GuardrailConfigs::describePii, window);
+        GuardrailConfigs::describePii, window, ScanPool.shared(context.vertx()));
   }
 
   public static PluginSettings secretScan(NodeReader r, JsonNode config, String path, Stage stage) {
@@ -117,7 +118,7 @@ public final class GuardrailConfigs {
     int window = window(r, config, path);
     boolean answers = stage == Stage.AFTER_REQUEST;
     return context -> new ScanGuardrail(context.name(), !answers, answers, new SecretScanner(), action,
-        f -> article(f.label()), window);
+        f -> article(f.label()), window, ScanPool.shared(context.vertx()));
   }
 
   public static PluginSettings promptShield(NodeReader r, JsonNode config, String path, Stage stage) {
@@ -128,7 +129,7 @@ public final class GuardrailConfigs {
     }
     blockOnly(r, config, path);
     double t = threshold == null ? 0.5 : threshold;
-    return context -> new PromptShieldPlugin(context.name(), t);
+    return context -> new PromptShieldPlugin(context.name(), t, ScanPool.shared(context.vertx()));
   }
 
   public static PluginSettings schemaGuard(NodeReader r, JsonNode config, String path, Stage stage) {
@@ -169,7 +170,8 @@ public final class GuardrailConfigs {
       schema = compileSchema(r, schemaPath, text);
     }
     Schema compiled = schema;
-    return context -> new SchemaGuardPlugin(context.name(), compiled, context.vertx());
+    return context -> new SchemaGuardPlugin(context.name(), compiled, context.vertx(),
+        ScanPool.shared(context.vertx()));
   }
 
   public static PluginSettings regexGuard(NodeReader r, JsonNode config, String path, Stage stage) {
@@ -228,7 +230,8 @@ public final class GuardrailConfigs {
     boolean req = requests;
     boolean ans = answers;
     Detector detector = new NamedPatterns(List.of(), patterns);
-    return context -> new ScanGuardrail(context.name(), req, ans, detector, action, Finding::label, window);
+    return context -> new ScanGuardrail(context.name(), req, ans, detector, action, Finding::label, window,
+        ScanPool.shared(context.vertx()));
   }
 
   /** Checks the schema against its meta-schema (bundled drafts only: nothing is fetched), then compiles it. */

@@ -16,6 +16,7 @@ import io.vertx.core.Future;
  * What every guardrail shares: the request side runs before {@code proceed} (deny with a 400, or rewrite
  * the body the upstream gets), the answer side on its result (deny with a 502, or answer a rewritten
  * body; streams get a transformer). Denials name the guardrail and the kind of finding, never its text.
+ * A check of a large request or complete answer runs on the {@link ScanPool}, a small one on the loop.
  */
 abstract class GuardrailPlugin implements Plugin {
   /** The error code of a request a guardrail refused (400). */
@@ -26,11 +27,13 @@ abstract class GuardrailPlugin implements Plugin {
   private final String name;
   private final boolean requests;
   private final boolean answers;
+  private final ScanPool scans;
 
-  GuardrailPlugin(String name, boolean requests, boolean answers) {
+  GuardrailPlugin(String name, boolean requests, boolean answers, ScanPool scans) {
     this.name = name;
     this.requests = requests;
     this.answers = answers;
+    this.scans = scans;
   }
 
   @Override
@@ -54,6 +57,13 @@ abstract class GuardrailPlugin implements Plugin {
 
   @Override
   public Future<Outcome> handle(Exchange exchange, Chain next) {
+    if (requests && scans.offLoop(requestSize(exchange))) {
+      // The chain waits for the verdict, so nothing else reads or changes the body meanwhile.
+      return scans.submit(() -> {
+        checkRequest(exchange);
+        return null;
+      }).compose(v -> proceed(exchange, next));
+    }
     if (requests) {
       try {
         checkRequest(exchange);
@@ -61,12 +71,34 @@ abstract class GuardrailPlugin implements Plugin {
         return Future.failedFuture(e);
       }
     }
+    return proceed(exchange, next);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return scans.close();
+  }
+
+  private Future<Outcome> proceed(Exchange exchange, Chain next) {
     Future<Outcome> outcome = next.proceed(exchange);
     return answers ? outcome.compose(o -> checkAnswer(exchange, o)) : outcome;
   }
 
+  ScanPool scans() {
+    return scans;
+  }
+
   /** Throws the denial, or rewrites {@code exchange.body()} in place. */
   void checkRequest(Exchange exchange) {}
+
+  /** What {@link #checkRequest} costs, in characters read: the request's texts. */
+  long requestSize(Exchange exchange) {
+    long chars = 0;
+    for (TextSlot slot : TextSlot.ofRequest(exchange.operation(), exchange.body())) {
+      chars += slot.text().length();
+    }
+    return chars;
+  }
 
   /** A complete answer's body: throws the denial, returns a rewritten body, or null to keep it. */
   ObjectNode checkComplete(Exchange exchange, ObjectNode answer) {
@@ -81,19 +113,14 @@ abstract class GuardrailPlugin implements Plugin {
   private Future<Outcome> checkAnswer(Exchange exchange, Outcome outcome) {
     switch (outcome.response()) {
       case UpstreamResponse.Complete c -> {
-        JsonNode body = Json.parseOrNull(c.body());
-        if (!(body instanceof ObjectNode answer)) {
-          return Future.succeededFuture(outcome);  // not an answer we can read; nothing of ours to judge
+        if (scans.offLoop(c.body().length())) {
+          return scans.submit(() -> judgeComplete(exchange, outcome, c));  // parsing and writing grow too
         }
-        ObjectNode rewritten;
         try {
-          rewritten = checkComplete(exchange, answer);
+          return Future.succeededFuture(judgeComplete(exchange, outcome, c));
         } catch (ApiException e) {
           return Future.failedFuture(e);
         }
-        return Future.succeededFuture(rewritten == null ? outcome : new Outcome(
-            new UpstreamResponse.Complete(Json.buffer(rewritten), c.upstreamRequestId()), outcome.served(),
-            outcome.attempts()));
       }
       case UpstreamResponse.Streaming s -> {
         try {
@@ -107,6 +134,18 @@ abstract class GuardrailPlugin implements Plugin {
         }
       }
     }
+  }
+
+  /** The outcome to answer: {@code outcome} itself, or one with the rewritten body. Throws the denial. */
+  private Outcome judgeComplete(Exchange exchange, Outcome outcome, UpstreamResponse.Complete c) {
+    JsonNode body = Json.parseOrNull(c.body());
+    if (!(body instanceof ObjectNode answer)) {
+      return outcome;  // not an answer we can read; nothing of ours to judge
+    }
+    ObjectNode rewritten = checkComplete(exchange, answer);
+    return rewritten == null ? outcome : new Outcome(
+        new UpstreamResponse.Complete(Json.buffer(rewritten), c.upstreamRequestId()), outcome.served(),
+        outcome.attempts());
   }
 
   ApiException requestDenied(String param, String what) {

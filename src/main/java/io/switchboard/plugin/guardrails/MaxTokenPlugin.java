@@ -15,7 +15,7 @@ final class MaxTokenPlugin extends GuardrailPlugin {
   private final MaxTokenGuard guard;
 
   MaxTokenPlugin(String name, MaxTokenGuard.Limits limits) {
-    super(name, true, false);
+    super(name, true, false, ScanPool.onLoop());  // it counts lengths: no cost grows with the text
     this.guard = new MaxTokenGuard(limits);
   }
 

@@ -12,8 +12,8 @@ import java.util.Locale;
 final class PromptShieldPlugin extends GuardrailPlugin {
   private final PromptShield shield;
 
-  PromptShieldPlugin(String name, double threshold) {
-    super(name, true, false);
+  PromptShieldPlugin(String name, double threshold, ScanPool scans) {
+    super(name, true, false, scans);
     this.shield = new PromptShield(threshold);
   }
 

@@ -28,10 +28,11 @@ final class ScanGuardrail extends GuardrailPlugin {
    * @param describe what a finding is, with its article, for messages ("an email address"); never its text
    * @param streamWindow characters of a streamed answer held back per choice, so a match split across
    *     chunks is still whole when it is judged
+   * @param scans where scans of large texts run
    */
   ScanGuardrail(String name, boolean requests, boolean answers, Detector detector, Action action,
-      Function<Finding, String> describe, int streamWindow) {
-    super(name, requests, answers);
+      Function<Finding, String> describe, int streamWindow, ScanPool scans) {
+    super(name, requests, answers, scans);
     this.detector = detector;
     this.action = action;
     this.describe = describe;

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * schema-guard: each choice's answer text must be JSON valid against the configured schema, else 502.
@@ -43,8 +44,8 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
   private final Schema schema;
   private final Vertx vertx;
 
-  SchemaGuardPlugin(String name, Schema schema, Vertx vertx) {
-    super(name, false, true);
+  SchemaGuardPlugin(String name, Schema schema, Vertx vertx, ScanPool scans) {
+    super(name, false, true, scans);
     this.schema = schema;
     this.vertx = vertx;
   }
@@ -126,19 +127,32 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
       if (stream.first().length() > 0) {
         keep.handle(stream.first());
       }
-      stream.start(keep, end -> {
-        collector.decoder.end();
-        if (promise.future().isComplete()) {
-          return;
-        }
-        // An answer that ended in an error event goes out as it is: the client sees the upstream's error.
-        String violation = collector.error ? null : violation(chat, collector.answer());
+      Consumer<String> settle = violation -> {
         if (violation != null) {
           promise.tryFail(answerDenied(violation));
         } else {
           promise.tryComplete(new Outcome(new UpstreamResponse.Streaming(replay(chunks), streaming.upstreamRequestId()),
               outcome.served(), outcome.attempts()));
         }
+      };
+      stream.start(keep, end -> {
+        collector.decoder.end();
+        if (promise.future().isComplete()) {
+          return;
+        }
+        // An answer that ended in an error event goes out as it is: the client sees the upstream's error.
+        if (collector.error || !scans().offLoop(size[0])) {
+          settle.accept(collector.error ? null : violation(chat, collector.answer()));
+          return;
+        }
+        // Up to 8 MB of text to parse and validate; the replay is built back on this loop.
+        scans().submit(() -> violation(chat, collector.answer())).onComplete(judged -> {
+          if (judged.failed()) {
+            promise.tryFail(judged.cause());
+          } else {
+            settle.accept(judged.result());
+          }
+        });
       }, error -> {
         if (error instanceof StreamFailure f) {
           JsonNode e = f.errorBody().path("error");
