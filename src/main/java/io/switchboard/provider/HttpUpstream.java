@@ -4,6 +4,7 @@ import io.switchboard.api.BodyCollector;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.Redaction;
 import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.SseErrorRedaction;
 import io.switchboard.stream.StreamFailure;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -245,7 +246,10 @@ public final class HttpUpstream {
     }
 
     void awaitFirstChunk(HttpClientResponse response, String upstreamId) {
-      ChunkTransformer transformer = redacting(codec.streamTransformer(), this::secrets);
+      // Every codec's output is OpenAI SSE, and a passthrough's is the upstream's own bytes: an error event in
+      // it may quote a key, after the status has gone out. It is masked here, whatever the provider.
+      ChunkTransformer transformer = redacting(
+          codec.streamTransformer().andThen(new SseErrorRedaction(secrets())), this::secrets);
       response.exceptionHandler(t -> fail(connectionFailure(t, timeout)));
       response.handler(chunk -> {
         if (isDone()) {

@@ -9,6 +9,7 @@ import io.switchboard.provider.gemini.GeminiCodec;
 import io.switchboard.provider.openai.OpenAiCodec;
 import io.switchboard.stream.ChatStreamTap;
 import io.switchboard.stream.ChunkTransformer;
+import io.switchboard.stream.SseErrorRedaction;
 import io.switchboard.testing.ManualReadStream;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -32,9 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The gateway's work per upstream stream chunk, one recorded SSE event per chunk, through the codec's
- * {@code streamTransformer()} and a real {@link UpstreamStream} as HttpUpstream and ApiHandler wire them (the
- * first chunk before the stream is handed over, the rest through its source handler). One op is one chunk; a new
- * stream starts when the recording runs out, so each stream's setup and end are spread over its chunks.
+ * {@code streamTransformer()}, the {@link SseErrorRedaction} after it, and a real {@link UpstreamStream} as
+ * HttpUpstream and ApiHandler wire them (the first chunk before the stream is handed over, the rest through its
+ * source handler). One op is one chunk; a new stream starts when the recording runs out, so each stream's setup
+ * and end are spread over its chunks.
  * <ul>
  *   <li>{@code openai}: passthrough, no plugins (OpenAiSseCheck watching for [DONE]); gpt-4o text, 34 events.
  *   <li>{@code openai-plugins}: the same with a plugin that needs the answer and a client that did not ask for
@@ -96,6 +98,9 @@ public class SseBenchmark {
       }
       default -> throw new IllegalArgumentException("path: " + path);
     }
+    // HttpUpstream.awaitFirstChunk: every codec's output passes the error-event redaction.
+    Supplier<ChunkTransformer> codec = transformers;
+    transformers = () -> codec.get().andThen(new SseErrorRedaction(List.of("sk-bench")));
     next = chunks.size();
   }
 

@@ -86,7 +86,10 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
   sealed interface Upstream {
     record Failing(Function<String, BiConsumer<HttpServerRequest, Buffer>> reply) implements Upstream {}
 
-    /** Sends {@code first}, then once the client has seen it, {@code error}. */
+    /**
+     * Sends {@code first}, then once the client has seen it, {@code error} in two writes cut inside the first key
+     * it quotes, so a gateway that looks at each chunk alone does not see the whole key in either.
+     */
     record Streaming(String first, Function<String, String> error) implements Upstream {}
   }
 
@@ -150,6 +153,14 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
   static final String GEMINI_FIRST = "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hel\"}],"
       + "\"role\":\"model\"},\"index\":0}]}\r\n\r\n";
 
+  /** An OpenAI-compatible stream's first two chunks, as their passthrough relays them. */
+  static final String OPENAI_FIRST = openAiChunk("Hel") + openAiChunk("lo");
+
+  static String openAiChunk(String content) {
+    return "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":" + quoted(content) + "},\"finish_reason\":null}]}\n\n";
+  }
+
   static Stream<Case> cases() {
     return Stream.of(
         new Case("openai", url -> provider("openai").apply(url + "/v1"), "gpt-4o", CONFIGURED,
@@ -160,6 +171,14 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
             CONFIGURED, answer(404, message -> "{\"error\":" + quoted(message) + "}")),
         new Case("openai-compatible, an HTML page", url -> provider("openai-compatible").apply(url + "/v1"), "m",
             CONFIGURED, page(502)),
+        new Case("openai, an error in the stream", url -> provider("openai").apply(url + "/v1"), "gpt-4o",
+            CONFIGURED, new Upstream.Streaming(OPENAI_FIRST, message -> "data: " + openAiError(message) + "\n\n")),
+        new Case("preset (groq), an error event in the stream", url -> provider("groq").apply(url + "/openai/v1"),
+            "llama-3.3-70b-versatile", CONFIGURED, new Upstream.Streaming(OPENAI_FIRST.replace("\n", "\r\n"),
+                message -> "event: error\r\ndata: " + openAiError(message) + "\r\n\r\n")),
+        new Case("openai-compatible, a plain-text error event in the stream",
+            url -> provider("openai-compatible").apply(url + "/v1"), "m", CONFIGURED,
+            new Upstream.Streaming(OPENAI_FIRST, message -> "event: error\ndata: " + message + "\n\n")),
         new Case("anthropic", provider("anthropic"), "claude-sonnet-4-5", CONFIGURED,
             answer(401, UpstreamErrorRedactionE2eTest::anthropicError)),
         new Case("anthropic, an HTML page", provider("anthropic"), "claude-sonnet-4-5", CONFIGURED, page(403)),
@@ -182,6 +201,8 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
                 + quoted(message) + "}}}")),
         new Case("azure, a gateway error", provider("azure"), "my-deployment", CONFIGURED,
             answer(401, message -> "{\"statusCode\":401,\"message\":" + quoted(message) + "}")),
+        new Case("azure, an error in the stream", provider("azure"), "my-deployment", CONFIGURED,
+            new Upstream.Streaming(OPENAI_FIRST, message -> "data: " + openAiError(message) + "\n\n")),
         new Case("bedrock, a bearer key", url -> provider("bedrock").apply(url) + ", region: us-east-1",
             "anthropic.claude-3-5-haiku-20241022-v1:0", CONFIGURED,
             bedrock("AccessDeniedException", message -> "{\"message\":" + quoted(message) + "}")),
@@ -203,7 +224,10 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
         f.reply().apply(message).accept(req, body);
       } else if (c.upstream() instanceof Upstream.Streaming s) {
         req.response().setChunked(true).putHeader("content-type", "text/event-stream").write(s.first());
-        clientSawFirst.thenRun(() -> req.response().end(s.error().apply(message)));
+        String error = s.error().apply(message);
+        int cut = error.indexOf("sk-ant-") + 10;
+        clientSawFirst.thenRun(() -> req.response().write(error.substring(0, cut)).compose(v ->
+            req.response().end(error.substring(cut))));
       }
     });
     closing.add(mock);
@@ -228,6 +252,9 @@ class UpstreamErrorRedactionE2eTest extends E2eResources {
       if (c.stream()) {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(body).as("a first chunk, then the error").contains("Hel").contains("\"error\"");
+        if (c.upstream() instanceof Upstream.Streaming s && s.first().equals(OPENAI_FIRST)) {
+          assertThat(body).as("a passthrough's chunks as they came").startsWith(OPENAI_FIRST);
+        }
       } else {
         assertThat(response.statusCode()).isGreaterThanOrEqualTo(400);
         String executor = RequestExecutor.class.getName();
