@@ -54,11 +54,16 @@ public final class ClientAuth {
     return token.isEmpty() ? null : token;
   }
 
-  private static byte[] sha256(String text) {
+  /** One digest per thread: looking one up in the security providers costs more than hashing a key. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
+  });
+
+  private static byte[] sha256(String text) {
+    return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));  // digest() resets it for the next call
   }
 }

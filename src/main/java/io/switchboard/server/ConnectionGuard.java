@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import io.switchboard.config.GatewayConfig.Limits;
+import io.switchboard.provider.LoopTimers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ final class ConnectionGuard {
     final HttpConnection connection;
     final boolean overCap;
     int active;
-    long timer = -1;
+    LoopTimers.Timeout timer;  // cheap to arm and cancel: one of each per request on a kept-alive connection
 
     State(HttpConnection connection, boolean overCap) {
       this.connection = connection;
@@ -38,8 +39,8 @@ final class ConnectionGuard {
 
     void arm(long millis) {
       disarm();
-      timer = vertx.setTimer(millis, id -> {
-        timer = -1;
+      timer = LoopTimers.schedule(vertx, millis, () -> {
+        timer = null;
         if (active == 0) {
           connection.close();
         }
@@ -47,9 +48,9 @@ final class ConnectionGuard {
     }
 
     void disarm() {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-        timer = -1;
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
       }
     }
   }

@@ -52,7 +52,7 @@ final class EdgePolicy {
   }
 
   static boolean isLoopbackName(String host) {
-    if (host.equals("localhost") || host.endsWith(".localhost")) {
+    if (host.equals("127.0.0.1") || host.equals("localhost") || host.endsWith(".localhost")) {
       return true;
     }
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;

@@ -395,6 +395,11 @@ class HostileClientE2eTest extends E2eResources {
     assertThat(tooMany.status()).isEqualTo(431);
     assertThat(openAiError(tooMany.body()).path("code").asText()).isEqualTo("request_header_fields_too_large");
 
+    // The same name repeated counts once per field.
+    RawAnswer repeated = RawAnswer.exchange(port, "GET /v1/models HTTP/1.1\r\nHost: localhost\r\n"
+        + "x-same: v\r\n".repeat(30) + "\r\n");
+    assertThat(repeated.status()).isEqualTo(431);
+
     RawAnswer tooBig = RawAnswer.exchange(port, "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nx-big: "
         + "a".repeat(8000) + "\r\n\r\n");
     assertThat(tooBig.status()).isEqualTo(431);
