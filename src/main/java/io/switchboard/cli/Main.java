@@ -121,10 +121,17 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(stopOnce, "switchboard-shutdown"));
     for (String name : List.of("TERM", "INT")) {
       try {
-        Signal.handle(new Signal(name), signal -> Thread.ofPlatform().name("switchboard-stop").start(() -> {
-          stopOnce.run();
-          System.exit(0);
-        }));
+        Signal.handle(new Signal(name), signal -> {
+          if (stopping.get()) {
+            // A second signal does not cut the flush short: rows still queued would be lost.
+            log.warn("already stopping: finishing requests in flight and flushing (SIGKILL stops at once)");
+            return;
+          }
+          Thread.ofPlatform().name("switchboard-stop").start(() -> {
+            stopOnce.run();
+            System.exit(0);
+          });
+        });
       } catch (IllegalArgumentException e) {
         log.debug("signal {} cannot be handled here; the shutdown hook stops the gateway", name);
       }
