@@ -91,7 +91,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private final AuthThrottle throttle;
   private final TrustedProxies proxies;
   private final ConnectionGuard connections;
-  private final Set<Call> calls = new HashSet<>();  // this event loop's requests between arrival and the end of their answer
+  /** This event loop's requests between arrival and the end of their answer. */
+  private final Set<Call> calls = new HashSet<>();
   private boolean draining;
   private final ObjectNode models;
   private final Buffer modelList;

@@ -240,6 +240,8 @@ public final class GatewayServer {
   }
 
   private static final class GatewayVerticle extends VerticleBase {
+    private static final long CLOSE_AFTER_CUT_MILLIS = 5_000;
+
     private final GatewayConfig config;
     private final int[] port;  // shared by the instances, fixed before they start
     private final TargetStats stats;
@@ -295,10 +297,11 @@ public final class GatewayServer {
         if (handler != null) {
           handler.drain();
         }
-        // Unbinds now; open connections are closed as their exchanges end (idle ones at once), the rest when the
-        // verticle stops, after the shutdown deadline.
+        // Unbinds now; open connections are closed as their exchanges end (idle ones at once, by the handler).
+        // Vert.x closes any left a little after the deadline, once the cut requests' answers are out: a later
+        // close() waits for this grace rather than cutting it short.
         if (server != null) {
-          server.shutdown(1, TimeUnit.DAYS);
+          server.shutdown(config.server().shutdownTimeout().toMillis() + CLOSE_AFTER_CUT_MILLIS, TimeUnit.MILLISECONDS);
         }
         done.complete();
       });
