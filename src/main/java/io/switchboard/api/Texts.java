@@ -8,11 +8,10 @@ public final class Texts {
 
   private Texts() {}
 
-  /** The index of the first C0 or C1 control character or DEL in {@code s}, or -1. */
+  /** The index of the first C0 or C1 control character or DEL in {@code s} ({@link Character#isISOControl}), or -1. */
   public static int firstControl(String s) {
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+      if (Character.isISOControl(s.charAt(i))) {
         return i;
       }
     }
@@ -27,7 +26,7 @@ public final class Texts {
     StringBuilder out = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      out.append(c < 0x20 || c >= 0x7f && c <= 0x9f ? ' ' : c);
+      out.append(Character.isISOControl(c) ? ' ' : c);
     }
     return out.toString();
   }

@@ -1,5 +1,6 @@
 package io.switchboard.config;
 
+import io.switchboard.api.Texts;
 import java.util.regex.Pattern;
 
 /**
@@ -37,12 +38,9 @@ final class HttpText {
 
   /** Why {@code url} cannot be a base URL for the control characters in it, or null. */
   static String urlProblem(String url) {
-    for (int i = 0; i < url.length(); i++) {
-      if (Character.isISOControl(url.charAt(i))) {
-        return "contains a control character (" + codePoint(url.charAt(i)) + ") (expected: printable characters)";
-      }
-    }
-    return null;
+    int control = Texts.firstControl(url);
+    return control < 0 ? null
+        : "contains a control character (" + codePoint(url.charAt(control)) + ") (expected: printable characters)";
   }
 
   private static String codePoint(int c) {
