@@ -107,7 +107,6 @@ public final class ConfigLoader {
   private static final Set<String> STATE_KEYS = Set.of("backend", "url", "key_prefix");
   private static final Set<String> RETRY_KEYS = Set.of("attempts", "retry_on_status", "on_status_codes",
       "initial_backoff_ms", "max_backoff_ms", "max_retry_after_ms");
-  private static final Set<String> PLUGIN_KEYS = Set.of("name", "type", "stage", "enabled", "config");
   private static final Set<String> COMPATIBILITY_KEYS = Set.of("on_unsupported_param");
 
   private ConfigLoader() {}
@@ -257,7 +256,7 @@ public final class ConfigLoader {
         r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
       }
       Map<String, String> aliases = aliases(root);
-      List<Plugin> plugins = plugins(root.get("plugins"));
+      List<Plugin> plugins = new PluginListReader(r).read(root.get("plugins"));
       UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
       Strategy strategy = strategyOptions(root.get("strategy"), mode, failoverOn, targets);
       PriceCatalog prices = prices(root);
@@ -1160,56 +1159,6 @@ public final class ConfigLoader {
         }
       }
       return new LinkedHashMap<>(aliases);
-    }
-
-    List<Plugin> plugins(JsonNode list) {
-      List<Plugin> out = new ArrayList<>();
-      if (!r.isArray(list, "plugins")) {
-        return out;
-      }
-      Map<String, Integer> names = new HashMap<>();
-      for (int i = 0; i < list.size(); i++) {
-        String path = "plugins[" + i + "]";
-        JsonNode node = list.get(i);
-        if (!r.isObject(node, path)) {
-          continue;
-        }
-        r.onlyKeys(node, path, PLUGIN_KEYS);
-        String name = r.string(node, "name", path, true);
-        PluginRegistry.Entry entry = name == null ? null : PluginRegistry.lookup(name);
-        if (name != null && entry == null) {
-          r.problem(path + ".name", "\"" + name + "\" is not a plugin (expected one of: "
-              + String.join(", ", PluginRegistry.names().stream().sorted().toList()) + ")");
-        }
-        String type = r.string(node, "type", path, false);
-        if (type != null && !PluginRegistry.types().contains(type)) {
-          r.problem(path + ".type", "\"" + type + "\" is not a plugin type (expected one of: "
-              + String.join(", ", PluginRegistry.types()) + ")");
-          type = null;
-        }
-        String stageName = r.string(node, "stage", path, false);
-        Stage stage = stageName == null ? Stage.BEFORE_REQUEST : Stage.of(stageName);
-        if (stage == null) {
-          r.problem(path + ".stage", "\"" + stageName + "\" is not a stage (expected one of: before_request, "
-              + "after_request, on_error)");
-        }
-        boolean enabled = r.bool(node, "enabled", path, true);
-        JsonNode config = node.get("config");
-        if (config == null || config.isNull()) {
-          config = YAML.createObjectNode();
-        } else if (!config.isObject()) {
-          r.problem(path + ".config", "expected an object, got " + NodeReader.describe(config));
-          config = null;
-        }
-        if (name != null && names.put(name, i) != null) {
-          r.problem(path + ".name", "plugin \"" + name + "\" is configured twice");
-        }
-        PluginSettings settings = entry == null || stage == null || config == null ? null
-            : PluginRegistry.read(r, entry, type, stage, config, path);
-        out.add(new Plugin(name, type == null && entry != null ? entry.type() : type,
-            stage == null ? stageName : stage.configName(), enabled, config, settings));
-      }
-      return out;
     }
 
     UnsupportedParamPolicy compatibility(JsonNode node) {

@@ -281,17 +281,14 @@ class RequestLoggerE2eTest {
     }
   }
 
-  /** The guide's block, verbatim: its relative dsn lands in the working directory, so it is removed after. */
+  /** The guide's block, verbatim but for its relative dsn, which is pointed into a temp dir (tests write only there). */
   @Test
-  void theGuidesBlockLogsAndPersistsAsWritten() throws Exception {
+  void theGuidesBlockLogsAndPersistsAsWritten(@TempDir Path dir) throws Exception {
     String block = ReferenceGuideConfigTestAccess.yamlBlocks().get(4);
-    String ferro = block.substring(block.indexOf('\n', block.indexOf("# After")) + 1);
-    assertThat(ferro).contains("dsn: ferrogw-requests.db");
-    Path db = Path.of("ferrogw-requests.db");
-    List<Path> files = List.of(db, Path.of("ferrogw-requests.db-wal"), Path.of("ferrogw-requests.db-shm"));
-    for (Path f : files) {
-      Files.deleteIfExists(f);
-    }
+    String guide = block.substring(block.indexOf('\n', block.indexOf("# After")) + 1);
+    assertThat(guide).contains("dsn: ferrogw-requests.db");
+    Path db = dir.resolve("ferrogw-requests.db");
+    String ferro = guide.replace("dsn: ferrogw-requests.db", "dsn: " + db);
     LogCapture lines = LogCapture.of("switchboard.requests");
     try {
       MockUpstream upstream = upstream();
@@ -313,9 +310,6 @@ class RequestLoggerE2eTest {
       assertThat(lines.events().getFirst().getFormattedMessage()).startsWith("request " + id + " status=200");
     } finally {
       lines.close();
-      for (Path f : files) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 
