@@ -150,11 +150,13 @@ public final class ConfigLoader {
   public static GatewayConfig parse(String text, Map<String, String> env) {
     JsonNode root;
     try {
-      root = YAML.readTree(text);
+      root = YamlTree.read(text);
     } catch (JsonProcessingException e) {
       String duplicateAt = ParseProblem.duplicateAt(e);
       throw new ConfigException(List.of((duplicateAt == null || duplicateAt.isEmpty() ? "config" : duplicateAt)
           + ": " + ParseProblem.describe(e, "YAML or JSON")));
+    } catch (IOException e) {
+      throw new ConfigException(List.of("config: " + e.getMessage()));
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = YAML.createObjectNode();

@@ -55,19 +55,22 @@ class RedactionTest {
         .isEqualTo("{\"error\":{\"message\":\"key <redacted>\",\"innererror\":{\"quotes\":[\"<redacted>\"]}}}");
   }
 
-  /** Texts that make a backtracking pattern rescan the input: each is masked in linear time. */
+  /**
+   * Texts that make a backtracking pattern rescan the input: each is masked in linear time. A megabyte takes tens
+   * of milliseconds in linear time and hours in quadratic time, so a 2 s bound tells them apart on a loaded machine.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"sk-", "eyJ", "Bearer ", "api_key=", "key: ", "://a:", "AKIA", "a", "sk-a ", "://", "=",
       "token=\"", "AIza-", "bearer\t", "eyJa.", "github_pat_", "x"})
-  void aHostileHundredKilobytesTakesWellUnder100Ms(String unit) {
-    String text = unit.repeat(100_000 / unit.length());
+  void aHostileMegabyteIsMaskedInLinearTime(String unit) {
+    String text = unit.repeat(1_000_000 / unit.length());
     Redaction.redact(text, List.of("secret-4711"));  // warm up the JIT
     long best = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 3; i++) {
       long start = System.nanoTime();
       Redaction.redact(text, List.of("secret-4711"));
       best = Math.min(best, System.nanoTime() - start);
     }
-    assertThat(best / 1_000_000).as("ms for 100 KB of \"" + unit + "\"").isLessThan(100);
+    assertThat(best / 1_000_000).as("ms for 1 MB of \"" + unit + "\"").isLessThan(2000);
   }
 }
