@@ -14,6 +14,7 @@ import io.switchboard.config.GatewayConfig.Resilience;
 import io.switchboard.config.GatewayConfig.Server;
 import io.switchboard.config.GatewayConfig.Strategy;
 import io.switchboard.config.GatewayConfig.Target;
+import io.switchboard.config.litellm.LiteLlmConfig;
 import io.switchboard.pricing.PriceCatalog;
 import java.io.IOException;
 import java.io.InputStream;

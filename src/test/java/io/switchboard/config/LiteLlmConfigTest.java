@@ -1,5 +1,7 @@
 package io.switchboard.config;
 
+import io.switchboard.config.litellm.LiteLlmConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
