@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 
 /** The whole configuration, validated and immutable. A reload would swap one instance for another. */
@@ -239,59 +238,12 @@ public record GatewayConfig(
   }
 
   /**
-   * {@code failoverOnStatusCodes}: statuses that move to the next target, besides 408, 429 and 5xx. The
-   * other fields belong to one mode each and hold their defaults otherwise: {@code exploration}
-   * (least-latency); {@code expectedOutputTokens}, {@code unpriced} (cost-optimized); {@code conditions}
-   * (conditional), {@code rules} (content-based) and {@code defaultTargets} (both); {@code variants}
-   * (ab-test). Target lists hold target ids, resolved at load time.
+   * The routing strategy: {@code mode} is the mode with its own settings; {@code failoverOnStatusCodes} the
+   * statuses that move to the next target, besides 408, 429 and 5xx.
    */
-  public record Strategy(StrategyMode mode, Set<Integer> failoverOnStatusCodes, double exploration,
-      int expectedOutputTokens, Unpriced unpriced, List<Condition> conditions, List<ContentRule> rules,
-      List<String> defaultTargets, List<Variant> variants) {
-    public static final double DEFAULT_EXPLORATION = 0.05;
-    public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
-
+  public record Strategy(StrategyConfig mode, Set<Integer> failoverOnStatusCodes) {
     public Strategy {
       failoverOnStatusCodes = Set.copyOf(failoverOnStatusCodes);
-      conditions = List.copyOf(conditions);
-      rules = List.copyOf(rules);
-      defaultTargets = List.copyOf(defaultTargets);
-      variants = List.copyOf(variants);
-    }
-
-    /** A mode with every mode-specific field at its default. */
-    public Strategy(StrategyMode mode, Set<Integer> failoverOnStatusCodes) {
-      this(mode, failoverOnStatusCodes, DEFAULT_EXPLORATION, DEFAULT_EXPECTED_OUTPUT_TOKENS, Unpriced.LAST,
-          List.of(), List.of(), List.of(), List.of());
-    }
-  }
-
-  /** cost-optimized: where targets whose model has no price go. */
-  public enum Unpriced { LAST, FIRST, EXCLUDE }
-
-  /** conditional: when {@code query} matches, {@code then} is tried in order. */
-  public record Condition(RequestQuery query, List<String> then) {
-    public Condition {
-      then = List.copyOf(then);
-    }
-  }
-
-  /**
-   * content-based, over the text of the user messages: {@code contains} (any of, lower-cased),
-   * {@code notContains} (none of), {@code regex}; the ones given must all hold.
-   */
-  public record ContentRule(List<String> contains, List<String> notContains, Pattern regex, List<String> then) {
-    public ContentRule {
-      contains = List.copyOf(contains);
-      notContains = List.copyOf(notContains);
-      then = List.copyOf(then);
-    }
-  }
-
-  /** ab-test: one arm of the experiment. */
-  public record Variant(String label, int weight, List<String> targets) {
-    public Variant {
-      targets = List.copyOf(targets);
     }
   }
 
