@@ -45,7 +45,11 @@ public final class ConfigLoader {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility",
-      "request_timeout", "circuit_breaker", "context_window_fallback", "state", "pricing_file");
+      "request_timeout", "circuit_breaker", "context_window_fallback", "state", "pricing_file",
+      // the reference gateway's own top-level keys
+      "apiVersion", "max_request_bytes", "mcp_servers", "observability", "batch_target", "responses_target");
+  /** The schema versions this build knows; another is kept with a warning, as the reference does. */
+  private static final Set<String> API_VERSIONS = Set.of("v1");
 
   private ConfigLoader() {}
 
@@ -124,7 +128,8 @@ public final class ConfigLoader {
   /** One pass over the tree, section by section; the order is the order problems are reported in. */
   private static GatewayConfig read(ObjectNode root, NodeReader r, Map<String, String> env) {
     r.onlyKeys(root, "", ROOT_KEYS);
-    Server server = new ServerReader(r, env).server(root.get("server"));
+    apiVersion(root, r);
+    Server server = new ServerReader(r, env).server(root.get("server"), root);
     List<Provider> providers = new ProviderReader(r, env).providers(root);
     StrategyReader strategies = new StrategyReader(r);
     StrategyReader.Mode mode = strategies.mode(root.get("strategy"));
@@ -145,6 +150,19 @@ public final class ConfigLoader {
     UnsupportedParamPolicy policy = new CompatibilityReader(r).read(root.get("compatibility"));
     Strategy strategy = strategies.read(root.get("strategy"), mode, failoverOn, targets);
     PriceCatalog prices = new PriceReader(r).read(root);
-    return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, policy, resilience, prices);
+    List<McpServerConfig> mcpServers = new McpServersReader(r).read(root.get("mcp_servers"));
+    ObservabilityConfig observability = new ObservabilityReader(r, env).read(root.get("observability"));
+    GatewayConfig.StatefulTargets stateful = new StatefulTargetsReader(r).read(root, targets);
+    return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, policy, resilience, prices,
+        mcpServers, observability, stateful);
+  }
+
+  /** Advisory, as in the reference: never a load failure, so a newer file still starts on an older build. */
+  private static void apiVersion(ObjectNode root, NodeReader r) {
+    String version = r.string(root, "apiVersion", "", false);
+    if (version != null && !API_VERSIONS.contains(version)) {
+      LOG.warn("apiVersion \"{}\" is not one this build knows (expected: v1); reading the file as v1",
+          Redaction.redactKeys(version));
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.pricing.PriceCatalog;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,19 +22,60 @@ public record GatewayConfig(
     List<Plugin> plugins,
     UnsupportedParamPolicy onUnsupportedParam,
     Resilience resilience,
-    PriceCatalog prices) {
+    PriceCatalog prices,
+    List<McpServerConfig> mcpServers,
+    ObservabilityConfig observability,
+    StatefulTargets statefulTargets) {
 
   public GatewayConfig {
+    mcpServers = List.copyOf(mcpServers);
     providers = List.copyOf(providers);
     targets = List.copyOf(targets);
     aliases = Map.copyOf(aliases);
     plugins = List.copyOf(plugins);
   }
 
+  /**
+   * Blocks that are read and checked (so {@code validate} accepts them) but whose behaviour this build does not
+   * have yet. {@code serve} refuses to start with any of them rather than run without what they ask for.
+   */
+  public List<String> notYetServed() {
+    List<String> out = new ArrayList<>();
+    if (!mcpServers.isEmpty()) {
+      out.add("mcp_servers: this build does not connect MCP tool servers yet (remove the block to start)");
+    }
+    if (observability.tracing().exports()) {
+      out.add("observability.tracing: this build does not export OpenTelemetry traces yet (set enabled: false, "
+          + "or leave the endpoint and OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT unset)");
+    }
+    for (ObservabilityConfig.Exporter e : observability.exporters()) {
+      if (e.enabled()) {
+        out.add("observability.exporters: this build has no exporter named \"" + e.name()
+            + "\" (set enabled: false)");
+      }
+    }
+    if (statefulTargets.batchTarget() != null) {
+      out.add("batch_target: this build does not serve /v1/files and /v1/batches yet (remove the setting)");
+    }
+    if (statefulTargets.responsesTarget() != null) {
+      out.add("responses_target: this build does not serve stored responses yet (remove the setting)");
+    }
+    return out;
+  }
+
   /** The same config listening elsewhere. */
   public GatewayConfig withServer(Server server) {
     return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, onUnsupportedParam, resilience,
-        prices);
+        prices, mcpServers, observability, statefulTargets);
+  }
+
+  /**
+   * The reference gateway's targets for routes that carry no model: {@code batch_target} serves
+   * {@code /v1/files*} and {@code /v1/batches*}, {@code responses_target} the stored-response sub-routes. Null
+   * when unset.
+   */
+  public record StatefulTargets(String batchTarget, String responsesTarget) {
+    public static final StatefulTargets NONE = new StatefulTargets(null, null);
   }
 
   /**
@@ -115,17 +157,24 @@ public record GatewayConfig(
    * What one client connection may hold. {@code maxConnections}: open client connections at once (past it a
    * new one gets a 503 and is closed). {@code headerTimeout}: from a connection's start to its first request
    * head; {@code keepAliveTimeout}: from an answer's end to the next request head; {@code bodyTimeout}: from a
-   * request head to the end of its body.
+   * request head to the end of its body. {@code clientRps} / {@code clientBurst}: a token bucket per client
+   * address ({@code RATE_LIMIT_RPS} / {@code RATE_LIMIT_BURST}); a rate of 0 is no per-address limit.
    */
   public record Limits(int maxConnections, int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
-      Duration bodyTimeout, Duration keepAliveTimeout) {
+      Duration bodyTimeout, Duration keepAliveTimeout, double clientRps, int clientBurst) {
+    public static final int DEFAULT_CLIENT_BURST = 40;
     public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
     public static final Limits DEFAULT = new Limits(defaultMaxConnections(), DEFAULT_MAX_HEADER_BYTES,
-        DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT);
+        DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, 0,
+        DEFAULT_CLIENT_BURST);
+
+    public boolean limitsClientRate() {
+      return clientRps > 0;
+    }
 
     /**
      * Below the process's open-files limit, with room for upstream connections, the stores and the JVM's own

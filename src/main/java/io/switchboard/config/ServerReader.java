@@ -23,7 +23,23 @@ record ServerReader(NodeReader r, Map<String, String> env) {
   private static final Pattern HOST_NAME = Pattern.compile("^(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)$");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port", "max_body_bytes", "event_loops", "master_key",
       "cors_origins", "allowed_hosts", "max_connections", "max_header_bytes", "max_headers", "header_timeout",
-      "body_timeout", "keep_alive_timeout", "shutdown_timeout", "h2c", "trusted_proxies");
+      "body_timeout", "keep_alive_timeout", "shutdown_timeout", "h2c", "trusted_proxies", "rate_limit_rps",
+      "rate_limit_burst");
+
+  /** The {@code server} block, with the reference gateway's top-level {@code max_request_bytes}. */
+  Server server(JsonNode node, JsonNode root) {
+    Server server = server(node);
+    if (root != null && root.hasNonNull("max_request_bytes")) {
+      if (node != null && node.hasNonNull("max_body_bytes")) {
+        r.problem("max_request_bytes", "is given with server.max_body_bytes (expected: one of them)");
+      } else {
+        long max = r.integer(root, "max_request_bytes", "", (int) server.maxBodyBytes(), 1024, Integer.MAX_VALUE);
+        server = new Server(server.host(), server.port(), max, server.eventLoops(), server.access(),
+            server.limits(), server.shutdownTimeout(), server.h2c());
+      }
+    }
+    return server;
+  }
 
   Server server(JsonNode node) {
     int port = 8080;
@@ -47,16 +63,58 @@ record ServerReader(NodeReader r, Map<String, String> env) {
           r.integer(node, "max_headers", "server", limits.maxHeaders(), 8, 10_000),
           r.duration(node, "header_timeout", "server", limits.headerTimeout()),
           r.duration(node, "body_timeout", "server", limits.bodyTimeout()),
-          r.duration(node, "keep_alive_timeout", "server", limits.keepAliveTimeout()));
+          r.duration(node, "keep_alive_timeout", "server", limits.keepAliveTimeout()), 0, Limits.DEFAULT_CLIENT_BURST);
       shutdown = r.duration(node, "shutdown_timeout", "server", shutdown);
       h2c = r.bool(node, "h2c", "server", false);
     }
+    limits = clientRate(s, limits);
     Access access = access(s);
     if (host == null) {
       // Nobody off this host without a key: an open relay spends the provider keys.
       host = access.authenticates() || access.allowUnauthenticated() ? "0.0.0.0" : "127.0.0.1";
     }
     return new Server(host, port, maxBody, eventLoops, access, limits, shutdown, h2c);
+  }
+
+  /**
+   * The per-address limiter: {@code server.rate_limit_rps} / {@code _burst}, else Ferro's {@code RATE_LIMIT_RPS} /
+   * {@code RATE_LIMIT_BURST}. Off unless set (Ferro's is on at 20 per second: all of an application server's
+   * traffic comes from one address, and here clients are authenticated and their connections bounded instead).
+   */
+  private Limits clientRate(JsonNode node, Limits limits) {
+    double rps = 0;
+    int burst = Limits.DEFAULT_CLIENT_BURST;
+    if (node.has("rate_limit_rps") || node.has("rate_limit_burst")) {
+      rps = r.number(node, "rate_limit_rps", "server", 0.0, 0.0);
+      burst = r.integer(node, "rate_limit_burst", "server", burst, 1, 1_000_000);
+    } else {
+      rps = environmentNumber("RATE_LIMIT_RPS", 0, "requests per second; 0 turns it off");
+      burst = (int) environmentNumber("RATE_LIMIT_BURST", burst, "the requests a client may send at once");
+      if (burst < 1) {
+        r.problem("RATE_LIMIT_BURST", "must be at least 1");
+        burst = Limits.DEFAULT_CLIENT_BURST;
+      }
+    }
+    return new Limits(limits.maxConnections(), limits.maxHeaderBytes(), limits.maxHeaders(), limits.headerTimeout(),
+        limits.bodyTimeout(), limits.keepAliveTimeout(), rps, burst);
+  }
+
+  private double environmentNumber(String name, double fallback, String meaning) {
+    double max = 1_000_000;
+    String raw = env.get(name);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
+    }
+    try {
+      double value = Double.parseDouble(raw.strip());
+      if (value >= 0 && value <= max && Double.isFinite(value)) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    r.problem(name, "is not a number from 0 to " + (long) max + " (expected: " + meaning + ")");
+    return fallback;
   }
 
   /** {@code MASTER_KEY}, {@code CORS_ORIGINS}, {@code ALLOW_UNAUTHENTICATED_PROXY}, {@code GATEWAY_ENV}: Ferro's names. */

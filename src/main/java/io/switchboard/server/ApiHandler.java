@@ -11,6 +11,7 @@ import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.api.Texts;
 import io.switchboard.auth.AuthThrottle;
+import io.switchboard.auth.ClientRateLimit;
 import io.switchboard.auth.ClientAuth;
 import io.switchboard.auth.TrustedProxies;
 import io.switchboard.config.GatewayConfig.Limits;
@@ -91,6 +92,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private final EdgePolicy edge;
   private final ClientAuth auth;
   private final AuthThrottle throttle;
+  private final ClientRateLimit clientRate;
   private final TrustedProxies proxies;
   private final ConnectionGuard connections;
   /** This event loop's requests between arrival and the end of their answer. */
@@ -104,7 +106,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
    * {@code loop}: the context of the verticle whose server this handler serves; its answers are written there.
    * {@code throttle} is shared by every loop; {@code connections} is this loop's.
    */
-  ApiHandler(Gateway gateway, ContextInternal loop, AuthThrottle throttle, ConnectionGuard connections) {
+  ApiHandler(Gateway gateway, ContextInternal loop, AuthThrottle throttle, ClientRateLimit clientRate,
+      ConnectionGuard connections) {
     this.gateway = gateway;
     this.loop = loop;
     GatewayConfig.Server server = gateway.config().server();
@@ -113,6 +116,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     this.edge = new EdgePolicy(server.access());
     this.auth = ClientAuth.of(server.access().masterKey());
     this.throttle = throttle;
+    this.clientRate = clientRate;
     this.proxies = TrustedProxies.of(server.access().trustedProxies());
     this.connections = connections;
     this.models = modelList(gateway);
@@ -213,6 +217,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           "The Host header names a host this gateway does not serve (list it in server.allowed_hosts)."));
       return;
     }
+    if (clientRate != null && !admitted(request)) {
+      return;
+    }
     if (auth != null && !authenticated(request)) {
       return;
     }
@@ -247,6 +254,19 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private static String host(HttpServerRequest request) {
     HostAndPort authority = request.authority();
     return authority == null ? null : authority.host();
+  }
+
+  /** The per-address limiter ({@code RATE_LIMIT_RPS}): a 429 with {@code Retry-After} once its bucket is empty. */
+  private boolean admitted(HttpServerRequest request) {
+    String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    long wait = clientRate.acquire(proxies.client(peer, request.getHeader("x-forwarded-for")));
+    if (wait == 0) {
+      return true;
+    }
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(wait)));
+    error(request.response(), new ApiException(429, "rate_limit_error", "rate_limit_exceeded", null,
+        "Rate limit exceeded for this client address; retry after the time in the Retry-After header."));
+    return false;
   }
 
   /**
