@@ -42,6 +42,12 @@ const SCENARIOS = [
     ],
   },
   {
+    // its own gateways: after two failures both gateways stop asking the first target for a while
+    name: 'fallback, streaming',
+    config: { strategy: { mode: 'fallback' }, targets: [{ virtual_key: 'openai' }, { virtual_key: 'groq', models: ['gpt-4o-mini'] }] },
+    requests: [{ name: 'first target answers 500', body: ask('gpt-4o-mini', 'Hello', { stream: true }), fail: fail('openai', 500) }],
+  },
+  {
     name: 'single',
     config: { strategy: { mode: 'single' }, targets: [{ virtual_key: 'openai' }] },
     requests: [
@@ -57,6 +63,18 @@ const SCENARIOS = [
     requests: [
       { name: 'chat', body: ask('gpt-4o-mini') },
       { name: 'stream', body: ask('gpt-4o-mini', 'Hello', { stream: true }) },
+    ],
+  },
+  {
+    name: 'word-filter (Ferro spelling)',
+    config: {
+      strategy: { mode: 'single' },
+      targets: [{ virtual_key: 'openai' }],
+      plugins: [{ name: 'word-filter', type: 'guardrail', stage: 'before_request', enabled: true, config: { blocked_words: ['password'] } }],
+    },
+    requests: [
+      { name: 'a clean prompt', body: ask('gpt-4o-mini', 'Hello') },
+      { name: 'a blocked word', body: ask('gpt-4o-mini', 'my password is hunter2') },
     ],
   },
   {
@@ -167,6 +185,10 @@ for (const scenario of SCENARIOS) {
           const key = `${scenario.name} / ${rq.name}`;
           const f = await observe(ref, rq);
           const s = await observe(sb, rq);
+          if (rq.fail) {
+            // guards the scenario itself: a failure that the reference never met tests nothing
+            assert.ok(f.asked.some((a) => a.startsWith(`${rq.fail.mock}:`)), `${key}: Ferro never asked the failing ${rq.fail.mock} mock; the scenario no longer tests what it says\nFerro: ${JSON.stringify(f)}`);
+          }
           const differs = Object.keys(f).filter((k) => JSON.stringify(f[k]) !== JSON.stringify(s[k]));
           const both = `Ferro:       ${JSON.stringify(f)}\nSwitchboard: ${JSON.stringify(s)}`;
           const expected = listed[key]?.differs ?? [];
