@@ -81,6 +81,8 @@ test('ferrogw validate and switchboard validate agree on every corpus file', { s
   try {
     const first = await check(files[0]); // alone: it writes the class-data archive the others map
     const results = [first, ...(await pool(files.slice(1), 2, check))];
+    const agree = results.filter((r) => verdict(r.ferro.code) === verdict(r.switchboard.code)).length;
+    t.diagnostic(`same verdict on ${agree} of ${results.length} corpus files (${results.filter((r) => r.file.startsWith('upstream/') && verdict(r.ferro.code) === verdict(r.switchboard.code)).length} of ${files.filter((f) => f.startsWith('upstream/')).length} from Ferro's repository)`);
     for (const r of results) {
       await t.test(r.file, () => {
         for (const secret of Object.values(CREDENTIALS)) {
