@@ -21,8 +21,9 @@ final class ConfigSummary {
   static String oneLine(GatewayConfig config) {
     long enabled = config.plugins().stream().filter(GatewayConfig.Plugin::enabled).count();
     return "strategy " + strategy(config) + ", " + count(config.targets().size(), "target") + ", "
-        + count(config.providers().size(), "provider") + ", " + enabled + " of "
-        + count(config.plugins().size(), "plugin") + " enabled";
+        + count(config.providers().size(), "provider") + ", "
+        + (config.plugins().isEmpty() ? "no plugins" : enabled + " of " + count(config.plugins().size(), "plugin")
+        + " enabled");
   }
 
   /** Labelled lines, as {@code ferrogw validate} prints them; the plugin and alias lines only when there are some. */

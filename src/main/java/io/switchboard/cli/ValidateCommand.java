@@ -35,7 +35,7 @@ final class ValidateCommand implements Command {
   public int run(Args args, Io io) {
     String file = ConfigFile.choose(args, io);
     if (file == null) {
-      throw new Args.UsageException("validate needs a config file: switchboard validate FILE (or set "
+      throw new Args.UsageException("needs a config file: switchboard validate FILE (or set "
           + ConfigFile.VARIABLE + ")");
     }
     GatewayConfig config;
