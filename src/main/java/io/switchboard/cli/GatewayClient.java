@@ -44,8 +44,12 @@ final class GatewayClient {
     url = url.strip().replaceAll("/+$", "");
     try {
       URI uri = new URI(url);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
-          || uri.getRawUserInfo() != null) {
+      if (uri.getRawUserInfo() != null) {
+        // Not echoed: the user info may be a password.
+        throw new Args.UsageException("the gateway URL must not hold user info (expected: http://host:port, and "
+            + "the key in --api-key or FERROGW_API_KEY)");
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new URISyntaxException(url, "not an http(s) URL");
       }
     } catch (URISyntaxException e) {
