@@ -113,6 +113,10 @@ final class MigrateCommand implements Command {
     text.append("# Switchboard config translated from the LiteLLM config ").append(file)
         .append(" by `switchboard migrate litellm`.\n");
     text.append("# Check it with `switchboard validate FILE` once the variables it names are set.\n");
+    if (!translated.has("providers") && !translated.has("virtual_keys")) {
+      text.append("# No model_list: providers are registered from their variables (OPENAI_API_KEY, "
+          + "ANTHROPIC_API_KEY, ...), as LiteLLM reads them.\n");
+    }
     if (!moved.isEmpty()) {
       text.append("#\n# Secrets written in the source are not copied; set these variables instead:\n");
       moved.forEach(m -> text.append("#   ").append(m).append('\n'));
