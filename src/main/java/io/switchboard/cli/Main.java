@@ -3,6 +3,7 @@ package io.switchboard.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class Main {
   static final List<Command> COMMANDS = List.of(new ServeCommand(), new ValidateCommand(), new InitCommand(),
       new DoctorCommand(), new StatusCommand(), new PluginsCommand(), new MigrateCommand(), new VersionCommand());
   private static final Set<String> HELP = Set.of("help", "-h", "--help");
+  private static final List<String> GLOBAL_FLAGS = List.of("--gateway-url", "--api-key", "--format");
 
   private Main() {}
 
@@ -35,6 +37,7 @@ public final class Main {
   /** Returns the exit code, or -1 when a server was started and keeps the process alive. */
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     Io io = new Io(env, out, err);
+    args = hoistGlobalFlags(args);
     if (args.length == 0) {
       err.println(usage());
       return 2;
@@ -69,6 +72,35 @@ public final class Main {
       err.println(command.help());
       return 2;
     }
+  }
+
+  /**
+   * Ferro's global flags may come before the verb ({@code ferrogw --gateway-url URL status}): they are moved
+   * after it, where the verb's own flags are read.
+   */
+  static String[] hoistGlobalFlags(String[] args) {
+    List<String> global = new ArrayList<>();
+    int i = 0;
+    while (i < args.length && isGlobal(args[i])) {
+      global.add(args[i]);
+      if (!args[i].contains("=") && i + 1 < args.length) {
+        global.add(args[i + 1]);
+        i++;
+      }
+      i++;
+    }
+    if (global.isEmpty() || i >= args.length) {
+      return args;
+    }
+    List<String> out = new ArrayList<>();
+    out.add(args[i]);
+    out.addAll(global);
+    out.addAll(Arrays.asList(args).subList(i + 1, args.length));
+    return out.toArray(String[]::new);
+  }
+
+  private static boolean isGlobal(String arg) {
+    return GLOBAL_FLAGS.stream().anyMatch(f -> arg.equals(f) || arg.startsWith(f + "="));
   }
 
   private static Command command(String name) {

@@ -11,9 +11,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -149,5 +152,30 @@ class GatewayCommandsTest {
     assertThat(userInfo.err()).contains("must not hold user info").doesNotContain("pw@");
     assertThat(format.code()).isEqualTo(2);
     assertThat(format.err()).contains("--format csv is not supported here (expected: table, json, yaml)");
+  }
+
+  /** Ferro's own CLI reads Switchboard's health and plugin routes (when the reference binary is installed). */
+  @Test
+  void ferrosStatusAndPluginsWorkAgainstSwitchboard() throws Exception {
+    Path ferrogw = Path.of(System.getenv().getOrDefault("FERROGW",
+        "/tmp/ferro/node_modules/@ferro-labs-ai/gateway-linux-x64/ferrogw"));
+    Assumptions.assumeTrue(Files.isExecutable(ferrogw), "ferrogw not installed at " + ferrogw);
+
+    String status = ferro(ferrogw, "status");
+    String plugins = ferro(ferrogw, "plugins");
+
+    assertThat(status).contains("[OK] " + url + " -- healthy");
+    assertThat(plugins).containsPattern("word-filter +guardrail +yes").containsPattern("max-token +guardrail +no");
+  }
+
+  static String ferro(Path ferrogw, String verb) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(ferrogw.toString(), verb).redirectErrorStream(true);
+    builder.environment().put("FERROGW_URL", url);
+    builder.environment().put("FERROGW_API_KEY", MASTER_KEY);
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
   }
 }

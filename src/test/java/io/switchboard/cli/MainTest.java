@@ -81,4 +81,16 @@ class MainTest {
     assertThat(Cli.run("version", "--format", "xml").code()).isEqualTo(2);
     assertThat(Cli.run("version", "extra").code()).isEqualTo(2);
   }
+
+  @Test
+  void ferrosGlobalFlagsMayComeBeforeTheVerb() {
+    assertThat(Main.hoistGlobalFlags(new String[] {"--gateway-url", "http://h:1", "--format=json", "plugins", "-h"}))
+        .containsExactly("plugins", "--gateway-url", "http://h:1", "--format=json", "-h");
+    assertThat(Main.hoistGlobalFlags(new String[] {"status", "--gateway-url", "u"}))
+        .containsExactly("status", "--gateway-url", "u");
+    assertThat(Main.hoistGlobalFlags(new String[] {"--api-key"})).containsExactly("--api-key");
+    Cli r = Cli.run("--format", "json", "version");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("{");
+  }
 }
