@@ -225,7 +225,10 @@ final class DoctorCommand implements Command {
     }
   }
 
-  /** SQLite: the file (or its directory) must be writable; nothing is created. PostgreSQL: a connection opens. */
+  /**
+   * SQLite: the file (or its directory) must be writable; nothing is created. PostgreSQL: a connection opens
+   * (and the table is created when missing, as serve would).
+   */
   private static void requestLog(String plugin, RequestLogLocation location, Report report) {
     String backend = location.backend() == null ? "" : location.backend().toLowerCase(java.util.Locale.ROOT);
     String name = "request log (" + plugin + ", " + backend + ")";
