@@ -55,6 +55,12 @@ public final class Main {
       return 0;
     }
     Command command = command(args[0]);
+    if (command == null && args[0].equals("admin")) {
+      // Ferro's admin verb drives an admin API (keys, logs, config) this version does not serve.
+      io.error("admin (Ferro's admin API client: config, keys, logs, providers) is not available in this version; "
+          + "\"switchboard plugins\" lists a running gateway's plugins");
+      return 2;
+    }
     if (command == null) {
       io.error("unknown command \"" + args[0] + "\"");
       err.println(usage());

@@ -93,4 +93,12 @@ class MainTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).startsWith("{");
   }
+
+  @Test
+  void ferrosAdminVerbSaysItIsNotAvailable() {
+    Cli r = Cli.run("admin", "keys", "list");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("switchboard: admin (Ferro's admin API client").contains("not available");
+  }
 }
