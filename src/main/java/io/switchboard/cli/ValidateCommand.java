@@ -1,7 +1,9 @@
 package io.switchboard.cli;
 
 import io.switchboard.config.ConfigException;
+import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.GatewayConfig;
+import java.nio.file.Path;
 
 /** {@code switchboard validate [FILE | --config FILE]}: loads a config as {@code serve} would, and says what it holds. */
 final class ValidateCommand implements Command {
@@ -23,6 +25,9 @@ final class ValidateCommand implements Command {
           switchboard validate --config FILE
         Loads the config as serve would (environment variables substituted, every field checked) and prints
         its strategy, targets, providers, plugins and aliases. Without a file, reads GATEWAY_CONFIG.
+        A ${VAR} this environment does not set is noted rather than refused (the file is often checked away
+        from the machine with its secrets); serve refuses it. So are blocks this build reads but does not
+        serve yet, which serve refuses too.
         Exit status: 0 valid, 1 not valid (each problem printed as "path: problem"), 2 bad arguments.""";
   }
 
@@ -38,15 +43,18 @@ final class ValidateCommand implements Command {
       throw new Args.UsageException("needs a config file: switchboard validate FILE (or set "
           + ConfigFile.VARIABLE + ")");
     }
-    GatewayConfig config;
+    ConfigLoader.Checked checked;
     try {
-      config = ConfigFile.load(file, io);
+      checked = ConfigLoader.check(Path.of(file), io.env());
     } catch (ConfigException e) {
       ConfigFile.report(file, e, io);
       return 1;
     }
+    GatewayConfig config = checked.config();
     io.out().println("[OK] " + file + " is valid");
     ConfigSummary.lines(config).forEach(line -> io.out().println("  " + line));
+    checked.unsetVariables().forEach(note -> io.out().println("  Note: " + note));
+    config.notYetServed().forEach(note -> io.out().println("  Note: serve refuses " + note));
     return 0;
   }
 }
