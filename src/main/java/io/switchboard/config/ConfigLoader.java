@@ -256,7 +256,7 @@ public final class ConfigLoader {
         r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
       }
       Map<String, String> aliases = aliases(root);
-      List<Plugin> plugins = new PluginListReader(r).read(root.get("plugins"));
+      List<Plugin> plugins = new PluginListReader(r, env).read(root.get("plugins"));
       UnsupportedParamPolicy policy = compatibility(root.get("compatibility"));
       Strategy strategy = strategyOptions(root.get("strategy"), mode, failoverOn, targets);
       PriceCatalog prices = prices(root);
