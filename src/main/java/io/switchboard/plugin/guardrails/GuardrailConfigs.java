@@ -139,9 +139,13 @@ public final class GuardrailConfigs {
         custom.add(new NamedPatterns.Named("PII", "text matching pattern #" + (i + 1), p));
       }
     }
-    if (kinds.isEmpty() && config.hasNonNull(kindsField) && config.get(kindsField).isArray()) {
-      r.problem(NodeReader.join(path, kindsField), "is empty (expected: at least one kind; leave it out to find"
-          + " every kind)");
+    if (kinds.isEmpty() && kindsField.equals("kinds") && custom.isEmpty() && config.hasNonNull("kinds")) {
+      r.problem(NodeReader.join(path, "kinds"), "is empty and there are no custom_patterns (expected: something to"
+          + " find)");
+    } else if (kinds.isEmpty() && kindsField.equals("entities") && config.get("entities").isArray()) {
+      // As Ferro: an empty selector is refused rather than read as "every entity".
+      r.problem(NodeReader.join(path, "entities"), "is empty (expected: at least one of email, phone, ssn,"
+          + " credit_card; leave it out to find every kind)");
     }
     ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.REDACT, "block", "redact", "log");
     String mode = r.string(config, "redact_mode", path, false);
