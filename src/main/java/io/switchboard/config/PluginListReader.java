@@ -174,8 +174,8 @@ record PluginListReader(NodeReader r, Map<String, String> env) {
     }
     String kind = backend.trim().toLowerCase(java.util.Locale.ROOT);
     if (!Set.of("sqlite", "postgres", "postgresql").contains(kind)) {
-      r.problem(at, STORE_BACKEND + " is \"" + backend + "\", not a request log store (expected: sqlite or"
-          + " postgres)");
+      // The value is not quoted: every value read from the environment is scrubbed from problems.
+      r.problem(at, STORE_BACKEND + " names no request log store (expected: sqlite or postgres)");
       return null;
     }
     if ((dsn == null || dsn.isBlank()) && !kind.equals("sqlite")) {

@@ -142,7 +142,8 @@ public final class GuardrailConfigs {
     if (kinds.isEmpty() && kindsField.equals("kinds") && custom.isEmpty() && config.hasNonNull("kinds")) {
       r.problem(NodeReader.join(path, "kinds"), "is empty and there are no custom_patterns (expected: something to"
           + " find)");
-    } else if (kinds.isEmpty() && kindsField.equals("entities") && config.get("entities").isArray()) {
+    } else if (kindsField.equals("entities") && config.get("entities").isArray()
+        && config.get("entities").isEmpty()) {
       // As Ferro: an empty selector is refused rather than read as "every entity".
       r.problem(NodeReader.join(path, "entities"), "is empty (expected: at least one of email, phone, ssn,"
           + " credit_card; leave it out to find every kind)");
