@@ -179,7 +179,7 @@ record PluginListReader(NodeReader r, Map<String, String> env) {
       return null;
     }
     if ((dsn == null || dsn.isBlank()) && !kind.equals("sqlite")) {
-      r.problem(at, STORE_DSN + " is not set (expected: a PostgreSQL DSN with " + STORE_BACKEND + "=" + backend + ")");
+      r.problem(at, STORE_DSN + " is not set (expected: a PostgreSQL DSN when " + STORE_BACKEND + " is postgres)");
       return null;
     }
     config.put("backend", kind);
