@@ -179,7 +179,7 @@ record PluginListReader(NodeReader r, Map<String, String> env) {
       return null;
     }
     if ((dsn == null || dsn.isBlank()) && !kind.equals("sqlite")) {
-      r.problem(at, STORE_DSN + " is not set (expected: a PostgreSQL DSN when " + STORE_BACKEND + " is postgres)");
+      r.problem(at, STORE_DSN + " is not set (expected: a PostgreSQL DSN, which that backend needs)");
       return null;
     }
     config.put("backend", kind);

@@ -148,8 +148,8 @@ class FerroPluginListTest {
         "plugins[0].config.persist: REQUEST_LOG_STORE_BACKEND names no request log store (expected: sqlite or"
             + " postgres)");
     assertThat(problems(PROVIDERS + PERSISTING, Map.of("REQUEST_LOG_STORE_BACKEND", "postgres"))).containsExactly(
-        "plugins[0].config.persist: REQUEST_LOG_STORE_DSN is not set (expected: a PostgreSQL DSN when"
-            + " REQUEST_LOG_STORE_BACKEND is postgres)");
+        "plugins[0].config.persist: REQUEST_LOG_STORE_DSN is not set (expected: a PostgreSQL DSN, which that backend"
+            + " needs)");
   }
 
   @Test
