@@ -91,7 +91,10 @@ record PluginListReader(NodeReader r, Map<String, String> env) {
       r.problem(path + ".name", "\"" + name + "\" is not a plugin (expected one of: "
           + String.join(", ", PluginRegistry.names().stream().sorted().toList()) + ")");
     }
-    String type = r.string(node, "type", path, false);
+    // Any scalar, as Ferro reads it into a string it never looks at again (true and "" included).
+    JsonNode typeNode = node.get("type");
+    String type = typeNode != null && typeNode.isValueNode() && !typeNode.isNull() ? typeNode.asText()
+        : r.string(node, "type", path, false);
     String stageName = r.string(node, "stage", path, false);
     Stage stage = stageName == null ? Stage.BEFORE_REQUEST : Stage.of(stageName);
     if (stage == null) {

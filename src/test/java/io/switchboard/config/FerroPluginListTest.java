@@ -121,8 +121,11 @@ class FerroPluginListTest {
         plugins:
           - {name: rate-limit, type: guardrail, config: {requests_per_second: 5}}
           - {name: budget, type: anything, config: {spend_limit_usd: 1}}
+          - {name: word-filter, type: true, config: {blocked_words: [x]}}
+          - {name: max-token, type: "", config: {max_tokens: 5}}
         """, Map.of());
-    assertThat(config.plugins()).extracting(GatewayConfig.Plugin::type).containsExactly("guardrail", "anything");
+    assertThat(config.plugins()).extracting(GatewayConfig.Plugin::type)
+        .containsExactly("guardrail", "anything", "true", "");
     assertThat(problems(PROVIDERS + "plugins: [{name: rate-limit, type: [a], config: {requests_per_second: 1}}]\n",
         Map.of())).containsExactly("plugins[0].type: expected a string, got a list");
   }
