@@ -108,8 +108,8 @@ test('budget: a key whose spend reached its limit gets 402 before the upstream i
   assert.ok(denied instanceof APIError, `expected an APIError, got ${denied}`);
   assert.equal(denied.status, 402);
   sent.push({ id: denied.headers?.get?.('x-request-id') ?? denied.headers?.['x-request-id'], status: 402 });
-  assertOpenAiError({ error: denied.error }, { type: 'budget_exceeded', code: 'budget_exceeded' });
-  assert.match(denied.error.message, /Budget exceeded/);
+  assertOpenAiError({ error: denied.error }, { type: 'insufficient_quota', code: 'insufficient_quota' });
+  assert.match(denied.error.message, /request rejected by budget \(before_request\): budget exceeded/);
   assert.ok(!denied.error.message.includes('sk-budget-key'), 'the key itself is never quoted');
   assert.ok(oai.calls('/v1/chat/completions').length <= calls + 1, 'the denied request did not reach the upstream');
 });

@@ -186,7 +186,7 @@ public final class ConfigLoader {
       r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
     }
     Map<String, String> aliases = new AliasReader(r).read(root);
-    List<Plugin> plugins = new PluginListReader(r).read(root.get("plugins"));
+    List<Plugin> plugins = new PluginListReader(r, env).read(root.get("plugins"));
     UnsupportedParamPolicy policy = new CompatibilityReader(r).read(root.get("compatibility"));
     Strategy strategy = strategies.read(root.get("strategy"), mode, failoverOn, targets);
     PriceCatalog prices = new PriceReader(r).read(root);

@@ -88,10 +88,10 @@ class BudgetE2eTest extends E2eResources {
 
     HttpResponse<String> refused = awaitStatus(base, "sk-client-secret", 402);
     String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1) + "T00:00:00Z";
-    assertThat(error(refused).path("message").asText()).isEqualTo("Budget exceeded for key "
+    assertThat(error(refused).path("message").asText()).isEqualTo("request rejected by budget (before_request): budget exceeded for key "
         + Exchange.keyId("sk-client-secret") + ": spent $0.0073 of $0.005 today (resets " + tomorrow + ").");
-    assertThat(error(refused).path("type").asText()).isEqualTo("budget_exceeded");
-    assertThat(error(refused).path("code").asText()).isEqualTo("budget_exceeded");
+    assertThat(error(refused).path("type").asText()).isEqualTo("insufficient_quota");
+    assertThat(error(refused).path("code").asText()).isEqualTo("insufficient_quota");
     assertThat(error(refused).has("param")).isTrue();
     assertThat(refused.body()).doesNotContain("sk-client-secret");
     assertThat(refused.headers().firstValue("x-switchboard-budget-remaining")).hasValue("0.000000");

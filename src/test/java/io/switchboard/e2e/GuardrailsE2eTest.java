@@ -104,10 +104,10 @@ class GuardrailsE2eTest extends E2eResources {
     HttpResponse<String> response = chat("my key is " + OPENAI_KEY, false);
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(error(response).path("type").asText()).isEqualTo("invalid_request_error");
-    assertThat(error(response).path("code").asText()).isEqualTo("content_blocked");
+    assertThat(error(response).path("code").asText()).isEqualTo("request_rejected");
     assertThat(error(response).path("param").asText()).isEqualTo("messages[0].content");
     assertThat(error(response).path("message").asText())
-        .isEqualTo("Blocked by secret-scan: the request contains an OpenAI API key (messages[0].content)");
+        .isEqualTo("request rejected by secret-scan (before_request): the request contains an OpenAI API key (messages[0].content)");
     assertThat(response.body()).doesNotContain(OPENAI_KEY).doesNotContain("Ab3dE5");
     assertThat(upstream.received()).isEmpty();
   }

@@ -71,9 +71,9 @@ class GuardrailsOffLoopE2eTest extends E2eResources {
     for (int i = 0; i < 2; i++) {
       HttpResponse<String> blocked = bigs.get(i).get(120, TimeUnit.SECONDS);
       assertThat(blocked.statusCode()).isEqualTo(400);
-      assertThat(error(blocked).path("code").asText()).isEqualTo("content_blocked");
+      assertThat(error(blocked).path("code").asText()).isEqualTo("request_rejected");
       assertThat(error(blocked).path("message").asText())
-          .isEqualTo("Blocked by secret-scan: the request contains an OpenAI API key (messages[0].content)");
+          .isEqualTo("request rejected by secret-scan (before_request): the request contains an OpenAI API key (messages[0].content)");
       assertThat(blocked.body()).doesNotContain(OPENAI_KEY);
     }
     HttpResponse<String> redacted = bigs.get(2).get(120, TimeUnit.SECONDS);

@@ -98,7 +98,7 @@ class RateLimitE2eTest extends E2eResources {
     assertThat(e.path("type").asText()).isEqualTo("rate_limit_error");
     assertThat(e.path("code").asText()).isEqualTo("rate_limit_exceeded");
     assertThat(e.path("message").asText()).isEqualTo(
-        "Rate limit exceeded: requests_per_second (1.67 requests per second, burst 20); retry in 1 s.");
+        "request rejected by rate-limit (before_request): rate limit exceeded: requests_per_second (1.67 requests per second, burst 20); retry in 1 s.");
     assertThat(a.received()).hasSize(20 + (int) Math.min(refilled, 20));
     if (refilled == 0) {
       assertThat(a.received()).hasSize(20);  // the usual case: exactly the burst, the 21st refused
@@ -135,7 +135,7 @@ class RateLimitE2eTest extends E2eResources {
     }
     assertThat(over.statusCode()).isEqualTo(429);
     assertThat(error(over).path("message").asText()).startsWith(
-        "Rate limit exceeded: key_tpm (50 tokens per minute per API key); retry in ");
+        "request rejected by rate-limit (before_request): rate limit exceeded: key_tpm (50 tokens per minute per API key); retry in ");
     int retryAfter = Integer.parseInt(over.headers().firstValue("retry-after").orElseThrow());
     assertThat(retryAfter).isBetween(30, 37);  // 80 tokens used of 50: -30 (or less, if two streams ran) at 50/min
     assertThat(post(base, STREAM_BODY, "sk-light").statusCode()).isEqualTo(200);

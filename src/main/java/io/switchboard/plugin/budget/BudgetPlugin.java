@@ -5,6 +5,7 @@ import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Finish;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.PluginContext;
+import io.switchboard.plugin.Rejection;
 import io.switchboard.plugin.budget.Period.Window;
 import io.switchboard.plugin.budget.Spend.Spent;
 import io.switchboard.plugin.budget.Spend.Subjects;
@@ -15,6 +16,7 @@ import io.switchboard.store.RequestLogStore;
 import io.switchboard.store.SpendScope;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -38,6 +40,9 @@ final class BudgetPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetPlugin.class);
   static final String LIMIT_HEADER = "x-switchboard-budget-limit";
   static final String REMAINING_HEADER = "x-switchboard-budget-remaining";
+  private static final String STORES = "io.switchboard.budget.stores";
+  /** Ferro's type and code of a spent budget (and OpenAI's for an exhausted quota). */
+  static final String QUOTA = "insufficient_quota";
 
   private final String name;
   private final BudgetSettings settings;
@@ -62,7 +67,7 @@ final class BudgetPlugin implements Plugin {
     this.prices = context.prices();
     this.requestLog = context.requestLog();
     this.store = switch (settings.backend()) {
-      case MEMORY -> new MemorySpendStore();
+      case MEMORY -> memoryStore(vertx, settings);
       case REDIS -> new RedisSpendStore(vertx, settings.url(), settings.keyPrefix(), settings.timeout());
     };
     this.keyLimit = settings.keyLimit() == null ? Long.MAX_VALUE : Spend.nanos(settings.keyLimit());
@@ -74,6 +79,17 @@ final class BudgetPlugin implements Plugin {
     text(settings.userLimit());
     settings.modelLimits().values().forEach(this::text);
     this.window = settings.period().window(clock.millis());
+  }
+
+  /** The plugin's own store, or the one every budget naming the same {@code store_id} in this Vert.x shares. */
+  private static MemorySpendStore memoryStore(Vertx vertx, BudgetSettings settings) {
+    int maxKeys = settings.maxKeys() == null ? 0 : settings.maxKeys();
+    if (settings.storeId() == null) {
+      return new MemorySpendStore(maxKeys);
+    }
+    LocalMap<String, MemorySpendStore> stores = vertx.sharedData().getLocalMap(STORES);
+    // The first budget to name a store sets its cap, as in Ferro.
+    return stores.computeIfAbsent(settings.storeId(), id -> new MemorySpendStore(maxKeys));
   }
 
   private void text(Double usd) {
@@ -100,6 +116,9 @@ final class BudgetPlugin implements Plugin {
   public Future<Void> start() {
     if (!(store instanceof MemorySpendStore memory)) {
       return store.start();
+    }
+    if (!memory.claimSeed()) {
+      return Future.succeededFuture();  // a budget sharing the store read it back already
     }
     if (requestLog.isEmpty()) {
       LOG.warn("plugin {}: no request-logger persists the request log, so spend is counted in memory only and is"
@@ -200,7 +219,7 @@ final class BudgetPlugin implements Plugin {
   private ApiException denied(Exchange exchange, String who, long spent, long limit, Window w) {
     headers(exchange, limit, 0);
     String resets = w.end() == null ? " (a total budget: it does not reset)" : " (resets " + w.end() + ")";
-    return new ApiException(402, "budget_exceeded", "budget_exceeded", null, "Budget exceeded for " + who
+    return Rejection.of(402, QUOTA, QUOTA, null, name, "budget exceeded for " + who
         + ": spent $" + BigDecimal.valueOf(spent, 9).setScale(4, RoundingMode.DOWN).toPlainString() + " of $"
         + limitText.get(limit) + " " + w.period().phrase + resets + ".");
   }
@@ -212,7 +231,7 @@ final class BudgetPlugin implements Plugin {
 
   @Override
   public void onFinish(Exchange exchange, Finish finish) {
-    Double cost = finish.cost();
+    Double cost = settings.prices() == null ? finish.cost() : configuredCost(finish);
     if (cost == null) {
       noCost(finish);
       return;
@@ -221,6 +240,14 @@ final class BudgetPlugin implements Plugin {
     if (nanos > 0) {
       store.add(subjects(exchange), window(), nanos);
     }
+  }
+
+  /** The answer at the configured per-million-token prices; null without usage (or an answer). */
+  private Double configuredCost(Finish finish) {
+    if (finish.modelServed() == null || finish.usage().isEmpty()) {
+      return null;
+    }
+    return settings.prices().cost(finish.usage());
   }
 
   /**
@@ -233,7 +260,7 @@ final class BudgetPlugin implements Plugin {
     if (model == null || !finish.succeeded() || !warned.add(model)) {
       return;
     }
-    if (prices.lookup(model).isEmpty()) {
+    if (prices.lookup(model).isEmpty() && settings.prices() == null) {
       LOG.warn("plugin {}: model {} has no price, so its answers count $0 against budgets (add it to the price"
           + " catalog file)", name, model);
     } else {

@@ -9,7 +9,9 @@ import io.switchboard.plugin.Stage;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
+import io.switchboard.pricing.ModelPrice;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,9 +19,19 @@ import java.util.Set;
  * The budget plugin's config: limits in US dollars per key ({@code spend_limit_usd}), per user
  * ({@code user_limit_usd}) and per key and model ({@code model_limits_usd}), over a {@code period}, counted in
  * memory or in Redis. Null limits are not enforced; at least one is set.
+ *
+ * <p>Ferro's fields: {@code spend_limit_usd: 0} means no key limit; {@code input_per_m_tokens} and its
+ * siblings price every answer (per million tokens) instead of the price catalog; budgets with one
+ * {@code store_id} count into one set of counters; {@code max_keys} caps the keys counted in memory, the
+ * key with the least spend making room, as in Ferro.
+ *
+ * @param prices the configured prices (dollars per token), or null for the catalog's
+ * @param storeId the counters shared with other budgets naming it, or null for the plugin's own
+ * @param maxKeys keys counted in memory at most, or null for no cap
  */
 public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Double> modelLimits, Period period,
-    Backend backend, String url, String keyPrefix, Duration timeout) implements PluginSettings {
+    Backend backend, String url, String keyPrefix, Duration timeout, ModelPrice prices, String storeId,
+    Integer maxKeys) implements PluginSettings {
 
   public enum Backend {
     MEMORY,
@@ -29,7 +41,10 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
   static final String DEFAULT_PREFIX = "switchboard:budget:";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
   private static final Set<String> FIELDS = Set.of("spend_limit_usd", "user_limit_usd", "model_limits_usd", "period",
-      "backend", "url", "key_prefix", "timeout");
+      "backend", "url", "key_prefix", "timeout", "store_id", "input_per_m_tokens", "output_per_m_tokens",
+      "cache_read_per_m_tokens", "cache_write_per_m_tokens", "max_keys");
+  private static final List<String> PRICE_FIELDS = List.of("input_per_m_tokens", "output_per_m_tokens",
+      "cache_read_per_m_tokens", "cache_write_per_m_tokens");
 
   public BudgetSettings {
     modelLimits = Collections.unmodifiableMap(new LinkedHashMap<>(modelLimits));
@@ -52,7 +67,9 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
     }
     r.onlyKeys(config, path, FIELDS);
     int beforeLimits = r.problems().size();
-    Double keyLimit = limit(r, config.get("spend_limit_usd"), NodeReader.join(path, "spend_limit_usd"));
+    JsonNode spend = config.get("spend_limit_usd");
+    boolean unlimited = spend != null && spend.isNumber() && spend.asDouble() == 0;  // Ferro's "0 = unlimited"
+    Double keyLimit = unlimited ? null : limit(r, spend, NodeReader.join(path, "spend_limit_usd"));
     Double userLimit = limit(r, config.get("user_limit_usd"), NodeReader.join(path, "user_limit_usd"));
     Map<String, Double> modelLimits = new LinkedHashMap<>();
     JsonNode models = config.get("model_limits_usd");
@@ -67,9 +84,16 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
       }
     }
     if (r.problems().size() == beforeLimits && keyLimit == null && userLimit == null && modelLimits.isEmpty()) {
-      r.problem(NodeReader.join(path, "spend_limit_usd"),
-          "is required unless user_limit_usd or model_limits_usd is set (expected: at least one limit)");
+      r.problem(NodeReader.join(path, "spend_limit_usd"), (unlimited ? "is 0, no limit, and no other limit is set"
+          : "is required unless user_limit_usd or model_limits_usd is set") + " (expected: at least one limit above"
+          + " 0; to stop budgeting, enabled: false)");
     }
+    ModelPrice prices = prices(r, config, path, keyLimit != null || userLimit != null || !modelLimits.isEmpty());
+    String storeId = r.string(config, "store_id", path, false);
+    if (storeId != null && storeId.isBlank()) {
+      r.problem(NodeReader.join(path, "store_id"), "is empty (expected: a name, such as default)");
+    }
+    Integer maxKeys = r.integer(config, "max_keys", path, null, 0, Integer.MAX_VALUE);
 
     String periodName = r.string(config, "period", path, false);
     Period period = periodName == null ? Period.MONTHLY : Period.of(periodName);
@@ -92,6 +116,10 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
       r.problem(NodeReader.join(path, "url"),
           "is not a Redis URL (expected: redis://host:port, rediss://... or unix://...)");
     }
+    if (backend == Backend.REDIS && maxKeys != null) {
+      r.problem(NodeReader.join(path, "max_keys"), "only applies to backend: memory (Redis expires old periods"
+          + " itself)");
+    }
     String keyPrefix = r.string(config, "key_prefix", path, false);
     if (keyPrefix != null && keyPrefix.isEmpty()) {
       r.problem(NodeReader.join(path, "key_prefix"), "must not be empty (expected: e.g. " + DEFAULT_PREFIX + ")");
@@ -100,8 +128,43 @@ public record BudgetSettings(Double keyLimit, Double userLimit, Map<String, Doub
     if (r.problems().size() > before) {
       return null;
     }
+    String prefix = keyPrefix == null ? DEFAULT_PREFIX : keyPrefix;
     return new BudgetSettings(keyLimit, userLimit, modelLimits, period, backend, url,
-        keyPrefix == null ? DEFAULT_PREFIX : keyPrefix, timeout);
+        storeId == null ? prefix : prefix + storeId + ":", timeout, prices, storeId,
+        maxKeys == null || maxKeys == 0 ? null : maxKeys);
+  }
+
+  /**
+   * Ferro's per-million-token prices, as a price in dollars per token; null when none is set. A cache price
+   * left out falls back to the input price. Refused, as in Ferro, when a limit is set and every price is 0.
+   */
+  private static ModelPrice prices(NodeReader r, JsonNode config, String path, boolean limited) {
+    double[] perM = new double[PRICE_FIELDS.size()];
+    boolean any = false;
+    boolean positive = false;
+    for (int i = 0; i < perM.length; i++) {
+      String field = PRICE_FIELDS.get(i);
+      perM[i] = Double.NaN;
+      if (!config.hasNonNull(field)) {
+        continue;
+      }
+      Double v = r.number(config, field, path, null, 0);
+      if (v != null) {
+        perM[i] = v;
+        any = true;
+        positive |= v > 0;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    if (limited && !positive) {
+      r.problem(NodeReader.join(path, "input_per_m_tokens"), "every price is 0, so no request costs anything and"
+          + " the limit is never reached (expected: a price above 0)");
+    }
+    double input = Double.isNaN(perM[0]) ? 0 : perM[0] / 1e6;
+    double output = Double.isNaN(perM[1]) ? 0 : perM[1] / 1e6;
+    return new ModelPrice("budget", input, output, 0, 0, null, null, perM[2] / 1e6, perM[3] / 1e6);
   }
 
   /** A dollar amount > 0, or null when absent. */

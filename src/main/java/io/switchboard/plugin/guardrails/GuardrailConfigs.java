@@ -36,6 +36,8 @@ public final class GuardrailConfigs {
   static final int DEFAULT_STREAM_WINDOW = 128;
 
   private static final Map<String, PiiKind> PII_KINDS = piiKinds();
+  /** Ferro's pii-redact entities: the four it knows. */
+  private static final Map<String, PiiKind> FERRO_PII_ENTITIES = ferroEntities();
   private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
   private static final Set<String> BUNDLED_DIALECTS = Set.of(DRAFT_2020_12,
       "https://json-schema.org/draft/2019-09/schema", "http://json-schema.org/draft-07/schema#",
@@ -44,48 +46,78 @@ public final class GuardrailConfigs {
 
   private GuardrailConfigs() {}
 
-  public static PluginSettings wordFilter(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("words", "case_sensitive", "whole_words", "action", "stream_window"));
-    List<String> words = r.stringList(config, "words", path);
-    if (config.get("words") == null || config.get("words").isNull()) {
-      r.problem(NodeReader.join(path, "words"), "is required (expected: a list of words or phrases)");
-    } else if (words.isEmpty() && config.get("words").isArray() && config.get("words").isEmpty()) {
-      r.problem(NodeReader.join(path, "words"), "is empty (expected: at least one word)");
+  /**
+   * {@code words} (Switchboard) or {@code blocked_words} (Ferro), not both. Ferro matches substrings, so with
+   * its spelling {@code whole_words} defaults to false; with Switchboard's to true.
+   */
+  public static PluginSettings wordFilter(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("words", "blocked_words", "case_sensitive", "whole_words", "action",
+        "stream_window"));
+    boolean ferro = config.has("blocked_words");
+    if (ferro && config.has("words")) {
+      r.problem(NodeReader.join(path, "blocked_words"), "is set next to words, which means the same"
+          + " (expected: one of words or blocked_words)");
+    }
+    String field = ferro ? "blocked_words" : "words";
+    List<String> words = r.stringList(config, field, path);
+    if (config.get(field) == null || config.get(field).isNull()) {
+      r.problem(NodeReader.join(path, "words"), "is required (expected: a list of words or phrases, as words or"
+          + " blocked_words)");
+    } else if (words.isEmpty() && config.get(field).isArray() && config.get(field).isEmpty()) {
+      r.problem(NodeReader.join(path, field), "is empty (expected: at least one word)");
     }
     boolean caseSensitive = r.bool(config, "case_sensitive", path, false);
-    boolean wholeWords = r.bool(config, "whole_words", path, true);
+    boolean wholeWords = r.bool(config, "whole_words", path, !ferro);
     ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK);
     int window = window(r, config, path);
-    boolean answers = stage == Stage.AFTER_REQUEST;
-    return context -> new ScanGuardrail(context.name(), !answers, answers,
+    boolean requests = stages.contains(Stage.BEFORE_REQUEST);
+    boolean answers = stages.contains(Stage.AFTER_REQUEST);
+    return context -> new ScanGuardrail(context.name(), requests, answers,
         new WordFilter(words, caseSensitive, wholeWords), action, f -> "a blocked word", window,
         ScanPool.shared(context.vertx()));
   }
 
-  public static PluginSettings maxToken(NodeReader r, JsonNode config, String path, Stage stage) {
+  /** Ferro's documented {@code 0} means "no limit" for each of the three; at least one limit is set. */
+  public static PluginSettings maxToken(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    int before = r.problems().size();
     r.onlyKeys(config, path, Set.of("max_tokens", "max_messages", "max_input_length"));
-    Integer maxTokens = r.integer(config, "max_tokens", path, null, 1, Integer.MAX_VALUE);
-    Integer maxMessages = r.integer(config, "max_messages", path, null, 1, Integer.MAX_VALUE);
-    Integer maxInput = r.integer(config, "max_input_length", path, null, 1, Integer.MAX_VALUE);
-    if (maxTokens == null && maxMessages == null && maxInput == null && !config.has("max_tokens")
-        && !config.has("max_messages") && !config.has("max_input_length")) {
-      r.problem(path, "sets no limit (expected: at least one of max_tokens, max_messages, max_input_length)");
+    Integer maxTokens = noLimitAtZero(r.integer(config, "max_tokens", path, null, 0, Integer.MAX_VALUE));
+    Integer maxMessages = noLimitAtZero(r.integer(config, "max_messages", path, null, 0, Integer.MAX_VALUE));
+    Integer maxInput = noLimitAtZero(r.integer(config, "max_input_length", path, null, 0, Integer.MAX_VALUE));
+    if (maxTokens == null && maxMessages == null && maxInput == null && r.problems().size() == before) {
+      r.problem(path, "sets no limit (expected: at least one of max_tokens, max_messages, max_input_length"
+          + " above 0; 0 means no limit)");
     }
     MaxTokenGuard.Limits limits = new MaxTokenGuard.Limits(maxTokens, maxMessages, maxInput);
     return context -> new MaxTokenPlugin(context.name(), limits);
   }
 
-  public static PluginSettings piiRedact(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("kinds", "custom_patterns", "action", "responses", "stream_window"));
+  private static Integer noLimitAtZero(Integer value) {
+    return value == null || value == 0 ? null : value;
+  }
+
+  /**
+   * Switchboard's {@code kinds}, {@code custom_patterns}, {@code responses}, or Ferro's {@code entities},
+   * {@code patterns}, {@code redact_placeholder}, {@code redact_mode} and {@code apply_to}.
+   */
+  public static PluginSettings piiRedact(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("kinds", "entities", "custom_patterns", "patterns", "action", "responses",
+        "apply_to", "redact_mode", "redact_placeholder", "stream_window"));
+    if (config.has("kinds") && config.has("entities")) {
+      r.problem(NodeReader.join(path, "entities"), "is set next to kinds, which means the same (expected: one"
+          + " of kinds or entities)");
+    }
+    String kindsField = config.has("entities") ? "entities" : "kinds";
+    Map<String, PiiKind> names = kindsField.equals("entities") ? FERRO_PII_ENTITIES : PII_KINDS;
     Set<PiiKind> kinds = EnumSet.allOf(PiiKind.class);
-    if (config.hasNonNull("kinds")) {
+    if (config.hasNonNull(kindsField)) {
       kinds = EnumSet.noneOf(PiiKind.class);
-      List<String> names = r.stringList(config, "kinds", path);
-      for (int i = 0; i < names.size(); i++) {
-        PiiKind kind = PII_KINDS.get(names.get(i).toLowerCase(Locale.ROOT));
+      List<String> listed = r.stringList(config, kindsField, path);
+      for (int i = 0; i < listed.size(); i++) {
+        PiiKind kind = names.get(listed.get(i).toLowerCase(Locale.ROOT));
         if (kind == null) {
-          r.problem(NodeReader.join(path, "kinds") + "[" + i + "]", "\"" + names.get(i) + "\" is not a PII kind"
-              + " (expected one of: " + String.join(", ", PII_KINDS.keySet()) + ")");
+          r.problem(NodeReader.join(path, kindsField) + "[" + i + "]", "\"" + listed.get(i) + "\" is not a PII"
+              + " kind (expected one of: " + String.join(", ", names.keySet()) + ")");
         } else {
           kinds.add(kind);
         }
@@ -99,42 +131,93 @@ public final class GuardrailConfigs {
         custom.add(new NamedPatterns.Named(tag(e.getKey()), "text matching the custom pattern '" + e.getKey() + "'", p));
       }
     }
-    if (kinds.isEmpty() && custom.isEmpty() && config.hasNonNull("kinds")) {
-      r.problem(NodeReader.join(path, "kinds"), "is empty and there are no custom_patterns (expected: something to find)");
+    List<String> patterns = r.stringList(config, "patterns", path);
+    for (int i = 0; i < patterns.size(); i++) {
+      String at = NodeReader.join(path, "patterns") + "[" + i + "]";
+      Pattern p = nonEmpty(r, at, patterns.get(i)) ? compile(r, at, patterns.get(i)) : null;
+      if (p != null) {
+        custom.add(new NamedPatterns.Named("PII", "text matching pattern #" + (i + 1), p));
+      }
     }
-    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.REDACT);
+    if (kinds.isEmpty() && kindsField.equals("kinds") && custom.isEmpty() && config.hasNonNull("kinds")) {
+      r.problem(NodeReader.join(path, "kinds"), "is empty and there are no custom_patterns (expected: something to"
+          + " find)");
+    } else if (kindsField.equals("entities") && config.get("entities").isArray()
+        && config.get("entities").isEmpty()) {
+      // As Ferro: an empty selector is refused rather than read as "every entity".
+      r.problem(NodeReader.join(path, "entities"), "is empty (expected: at least one of email, phone, ssn,"
+          + " credit_card; leave it out to find every kind)");
+    }
+    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.REDACT, "block", "redact", "log");
+    String mode = r.string(config, "redact_mode", path, false);
+    String placeholder = r.string(config, "redact_placeholder", path, false);
+    if (mode != null && !mode.equals("replace_type")) {
+      r.problem(NodeReader.join(path, "redact_mode"), "\"" + mode + "\" is not a redaction mode (expected:"
+          + " replace_type, the kind's tag; or redact_placeholder for a fixed text)");
+    } else if (mode != null && placeholder != null) {
+      r.problem(NodeReader.join(path, "redact_placeholder"), "is set next to redact_mode: replace_type, which"
+          + " replaces with the kind instead (expected: one of them)");
+    }
+    if (placeholder != null && placeholder.isEmpty()) {
+      r.problem(NodeReader.join(path, "redact_placeholder"), "is empty (expected: a text such as [REDACTED])");
+    }
     boolean responses = r.bool(config, "responses", path, false);
+    Sides sides = applyTo(r, config, path, stages, null);
+    if (sides != null && config.has("responses")) {
+      r.problem(NodeReader.join(path, "responses"), "is set next to apply_to, which decides it (expected: one"
+          + " of them)");
+    }
+    boolean requests = sides != null ? sides.requests() : stages.contains(Stage.BEFORE_REQUEST);
+    boolean answers = sides != null ? sides.answers() : stages.contains(Stage.AFTER_REQUEST) || responses;
     int window = window(r, config, path);
-    boolean requests = stage != Stage.AFTER_REQUEST;
-    boolean answers = stage == Stage.AFTER_REQUEST || responses;
     Detector detector = new NamedPatterns(List.of(new PiiDetector(kinds)), custom);
     return context -> new ScanGuardrail(context.name(), requests, answers, detector, action,
-        GuardrailConfigs::describePii, window, ScanPool.shared(context.vertx()));
+        GuardrailConfigs::describePii, window, ScanPool.shared(context.vertx()), placeholder);
   }
 
-  public static PluginSettings secretScan(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("action", "stream_window"));
-    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK);
+  /** With Ferro's {@code entropy_check: true}, long random-looking strings count as secrets too. */
+  public static PluginSettings secretScan(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("action", "entropy_check", "stream_window"));
+    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK, "block", "redact", "warn",
+        "log");
+    boolean entropy = r.bool(config, "entropy_check", path, false);
     int window = window(r, config, path);
-    boolean answers = stage == Stage.AFTER_REQUEST;
-    return context -> new ScanGuardrail(context.name(), !answers, answers, new SecretScanner(), action,
+    boolean requests = stages.contains(Stage.BEFORE_REQUEST);
+    boolean answers = stages.contains(Stage.AFTER_REQUEST);
+    Detector detector = entropy ? new NamedPatterns(List.of(new SecretScanner(), new EntropyDetector()), List.of())
+        : new SecretScanner();
+    return context -> new ScanGuardrail(context.name(), requests, answers, detector, action,
         f -> article(f.label()), window, ScanPool.shared(context.vertx()));
   }
 
-  public static PluginSettings promptShield(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("threshold", "action"));
+  /** Ferro's {@code apply_to: user_messages} scores only what users wrote. */
+  public static PluginSettings promptShield(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("threshold", "action", "apply_to"));
     Double threshold = r.number(config, "threshold", path, 0.5, 0);
     if (threshold != null && !(threshold > 0 && threshold <= 1)) {
       r.problem(NodeReader.join(path, "threshold"), threshold + " is out of range (expected: > 0 and <= 1)");
     }
     blockOnly(r, config, path);
+    String applyTo = r.string(config, "apply_to", path, false);
+    if (applyTo != null && !applyTo.equals("user_messages")) {
+      r.problem(NodeReader.join(path, "apply_to"), "\"" + applyTo + "\" is not what prompt-shield scores"
+          + " (expected: user_messages; leave it out to score every message but the assistant's)");
+    }
     double t = threshold == null ? 0.5 : threshold;
-    return context -> new PromptShieldPlugin(context.name(), t, ScanPool.shared(context.vertx()));
+    boolean usersOnly = applyTo != null;
+    return context -> new PromptShieldPlugin(context.name(), t, usersOnly, ScanPool.shared(context.vertx()));
   }
 
-  public static PluginSettings schemaGuard(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("schema", "schema_file", "action"));
+  /** Ferro's {@code apply_to} can only be {@code output}; {@code extract_json} reads JSON out of a code block. */
+  public static PluginSettings schemaGuard(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("schema", "schema_file", "action", "apply_to", "extract_json"));
     blockOnly(r, config, path);
+    String applyTo = r.string(config, "apply_to", path, false);
+    if (applyTo != null && !applyTo.equals("output")) {
+      r.problem(NodeReader.join(path, "apply_to"), "\"" + applyTo + "\" cannot be validated (expected: output,"
+          + " the answer)");
+    }
+    boolean extractJson = r.bool(config, "extract_json", path, false);
     JsonNode inline = config.get("schema");
     String file = r.string(config, "schema_file", path, false);
     String schemaPath = NodeReader.join(path, "schema");
@@ -170,17 +253,26 @@ public final class GuardrailConfigs {
       schema = compileSchema(r, schemaPath, text);
     }
     Schema compiled = schema;
-    return context -> new SchemaGuardPlugin(context.name(), compiled, context.vertx(),
+    return context -> new SchemaGuardPlugin(context.name(), compiled, extractJson, context.vertx(),
         ScanPool.shared(context.vertx()));
   }
 
-  public static PluginSettings regexGuard(NodeReader r, JsonNode config, String path, Stage stage) {
-    r.onlyKeys(config, path, Set.of("patterns", "action", "target", "stream_window"));
+  /**
+   * Switchboard's {@code patterns} (a list, or names mapped to regexes) with {@code target}, or Ferro's
+   * {@code rules}: each {@code {name, pattern, message, apply_to, action}}, where {@code apply_to} (input,
+   * output or both) meets the stages the plugin is listed at, as in Ferro.
+   */
+  public static PluginSettings regexGuard(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    r.onlyKeys(config, path, Set.of("patterns", "rules", "action", "target", "stream_window"));
+    if (config.has("rules")) {
+      return ferroRegexGuard(r, config, path, stages);
+    }
+    Stage stage = io.switchboard.plugin.PluginRegistry.primary(stages);
     JsonNode node = config.get("patterns");
     String at = NodeReader.join(path, "patterns");
     List<NamedPatterns.Named> patterns = new ArrayList<>();
     if (node == null || node.isNull()) {
-      r.problem(at, "is required (expected: a list of regexes, or names mapped to regexes)");
+      r.problem(at, "is required (expected: a list of regexes, or names mapped to regexes; or Ferro's rules)");
     } else if (node.isObject()) {
       for (Map.Entry<String, String> e : r.stringMap(config, "patterns", path).entrySet()) {
         Pattern p = compile(r, NodeReader.join(at, e.getKey()), e.getValue());
@@ -200,10 +292,11 @@ public final class GuardrailConfigs {
     if (node != null && (node.isArray() || node.isObject()) && node.isEmpty()) {
       r.problem(at, "is empty (expected: at least one pattern)");
     }
-    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK);
+    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK, "block", "redact", "warn",
+        "log");
     String target = r.string(config, "target", path, false);
-    boolean requests = stage != Stage.AFTER_REQUEST;
-    boolean answers = stage == Stage.AFTER_REQUEST;
+    boolean requests = stages.contains(Stage.BEFORE_REQUEST);
+    boolean answers = stages.contains(Stage.AFTER_REQUEST);
     if (target != null) {
       switch (target) {
         case "request" -> {
@@ -234,6 +327,105 @@ public final class GuardrailConfigs {
         ScanPool.shared(context.vertx()));
   }
 
+  private static final Set<String> RULE_KEYS = Set.of("name", "pattern", "message", "apply_to", "action");
+
+  private static PluginSettings ferroRegexGuard(NodeReader r, JsonNode config, String path, Set<Stage> stages) {
+    if (config.has("patterns") || config.has("target")) {
+      r.problem(NodeReader.join(path, "rules"), "is set next to patterns or target, Switchboard's spelling of"
+          + " the same (expected: rules alone, or patterns with target)");
+    }
+    ScanGuardrail.Action action = action(r, config, path, ScanGuardrail.Action.BLOCK, "block", "warn", "log");
+    JsonNode rules = config.get("rules");
+    String at = NodeReader.join(path, "rules");
+    List<NamedPatterns.Named> patterns = new ArrayList<>();
+    String sides = null;
+    ScanGuardrail.Action ruleAction = null;
+    if (!rules.isArray() || rules.isEmpty()) {
+      r.problem(at, "expected a list of rules, got " + NodeReader.describe(rules)
+          + " (expected: at least one {name, pattern, apply_to, action})");
+    } else {
+      for (int i = 0; i < rules.size(); i++) {
+        String rulePath = at + "[" + i + "]";
+        JsonNode rule = rules.get(i);
+        if (!r.isObject(rule, rulePath)) {
+          continue;
+        }
+        r.onlyKeys(rule, rulePath, RULE_KEYS);
+        String name = r.string(rule, "name", rulePath, false);
+        String regex = r.string(rule, "pattern", rulePath, false);
+        String message = r.string(rule, "message", rulePath, false);
+        Pattern p = regex == null ? null : nonEmpty(r, NodeReader.join(rulePath, "pattern"), regex)
+            ? compile(r, NodeReader.join(rulePath, "pattern"), regex) : null;
+        if (regex == null) {
+          r.problem(NodeReader.join(rulePath, "pattern"), "is required (expected: a regex)");
+        }
+        String applyTo = r.string(rule, "apply_to", rulePath, false);
+        applyTo = applyTo == null ? "input" : applyTo;
+        if (!Set.of("input", "output", "both").contains(applyTo)) {
+          r.problem(NodeReader.join(rulePath, "apply_to"), "\"" + applyTo + "\" is not a side (expected one of:"
+              + " input, output, both)");
+        } else if (sides != null && !sides.equals(applyTo)) {
+          r.problem(NodeReader.join(rulePath, "apply_to"), "\"" + applyTo + "\" differs from an earlier rule's \""
+              + sides + "\" (expected: one apply_to for every rule of a plugin; list another regex-guard)");
+        }
+        sides = sides == null ? applyTo : sides;
+        ScanGuardrail.Action own = action(r, rule, rulePath, action, "block", "warn", "log");
+        if (rule.has("action") && ruleAction != null && own != ruleAction) {
+          r.problem(NodeReader.join(rulePath, "action"), "differs from an earlier rule's action (expected: one"
+              + " action for every rule of a plugin; list another regex-guard)");
+        }
+        ruleAction = rule.has("action") ? own : ruleAction;
+        if (p != null) {
+          String what = message != null ? message : name != null ? "text matching the rule '" + name + "'"
+              : "text matching rule #" + (i + 1);
+          patterns.add(new NamedPatterns.Named(name == null ? "REGEX" : tag(name), what, p));
+        }
+      }
+    }
+    boolean input = !"output".equals(sides);
+    boolean output = "output".equals(sides) || "both".equals(sides);
+    boolean requests = input && stages.contains(Stage.BEFORE_REQUEST);
+    boolean answers = output && stages.contains(Stage.AFTER_REQUEST);
+    if (sides != null && !requests && !answers) {
+      r.problem(at, "apply_to " + sides + " checks nothing at " + stages.stream().map(Stage::configName).sorted()
+          .toList() + " (expected: input rules at before_request, output rules at after_request)");
+    }
+    ScanGuardrail.Action chosen = ruleAction != null ? ruleAction : action;
+    int window = DEFAULT_STREAM_WINDOW;
+    Detector detector = new NamedPatterns(List.of(), patterns);
+    return context -> new ScanGuardrail(context.name(), requests, answers, detector, chosen, Finding::label,
+        window, ScanPool.shared(context.vertx()));
+  }
+
+  /** Ferro's {@code apply_to: input|output|both} met with the stages listed; null when not set. */
+  private record Sides(boolean requests, boolean answers) {}
+
+  private static Sides applyTo(NodeReader r, JsonNode config, String path, Set<Stage> stages, String fallback) {
+    String value = r.string(config, "apply_to", path, false);
+    value = value == null ? fallback : value;
+    if (value == null) {
+      return null;
+    }
+    return switch (value) {
+      case "input" -> new Sides(true, false);
+      case "output" -> new Sides(false, true);
+      case "both" -> new Sides(true, true);
+      default -> {
+        r.problem(NodeReader.join(path, "apply_to"), "\"" + value + "\" is not a side (expected one of: input,"
+            + " output, both)");
+        yield null;
+      }
+    };
+  }
+
+  private static boolean nonEmpty(NodeReader r, String at, String regex) {
+    if (regex.isEmpty()) {
+      r.problem(at, "is empty, which matches every text (expected: a regex)");
+      return false;
+    }
+    return true;
+  }
+
   /** Checks the schema against its meta-schema (bundled drafts only: nothing is fetched), then compiles it. */
   private static Schema compileSchema(NodeReader r, String at, String text) {
     try {
@@ -259,17 +451,25 @@ public final class GuardrailConfigs {
   }
 
   private static ScanGuardrail.Action action(NodeReader r, JsonNode config, String path, ScanGuardrail.Action fallback) {
+    return action(r, config, path, fallback, "block", "redact");
+  }
+
+  /** One of {@code allowed}: block, redact, or Ferro's warn and log (both: log the finding and pass on). */
+  private static ScanGuardrail.Action action(NodeReader r, JsonNode config, String path, ScanGuardrail.Action fallback,
+      String... allowed) {
     String value = r.string(config, "action", path, false);
     if (value == null) {
+      return fallback;
+    }
+    if (!List.of(allowed).contains(value)) {
+      r.problem(NodeReader.join(path, "action"), "\"" + value + "\" is not an action of this guardrail (expected"
+          + " one of: " + String.join(", ", allowed) + ")");
       return fallback;
     }
     return switch (value) {
       case "block" -> ScanGuardrail.Action.BLOCK;
       case "redact" -> ScanGuardrail.Action.REDACT;
-      default -> {
-        r.problem(NodeReader.join(path, "action"), "\"" + value + "\" is not an action (expected: block or redact)");
-        yield fallback;
-      }
+      default -> ScanGuardrail.Action.LOG;
     };
   }
 
@@ -315,6 +515,15 @@ public final class GuardrailConfigs {
   /** "an OpenAI API key", "a GitHub token". */
   static String article(String label) {
     return ("AEIOUaeiou".indexOf(label.charAt(0)) >= 0 ? "an " : "a ") + label;
+  }
+
+  private static Map<String, PiiKind> ferroEntities() {
+    Map<String, PiiKind> m = new LinkedHashMap<>();
+    m.put("email", PiiKind.EMAIL);
+    m.put("phone", PiiKind.PHONE);
+    m.put("ssn", PiiKind.US_SSN);
+    m.put("credit_card", PiiKind.CREDIT_CARD);
+    return m;
   }
 
   private static Map<String, PiiKind> piiKinds() {

@@ -7,6 +7,7 @@ import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Plugin;
+import io.switchboard.plugin.Rejection;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.stream.StreamFailure;
@@ -19,8 +20,8 @@ import io.vertx.core.Future;
  * A check of a large request or complete answer runs on the {@link ScanPool}, a small one on the loop.
  */
 abstract class GuardrailPlugin implements Plugin {
-  /** The error code of a request a guardrail refused (400). */
-  static final String REQUEST_BLOCKED = "content_blocked";
+  /** The error code of a request a guardrail refused (400), as Ferro answers it. */
+  static final String REQUEST_BLOCKED = Rejection.REQUEST_REJECTED;
   /** The error code of an answer a guardrail refused (502). */
   static final String RESPONSE_BLOCKED = "response_blocked";
 
@@ -149,7 +150,7 @@ abstract class GuardrailPlugin implements Plugin {
   }
 
   ApiException requestDenied(String param, String what) {
-    return new ApiException(400, "invalid_request_error", REQUEST_BLOCKED, param, "Blocked by " + name + ": " + what);
+    return Rejection.guardrail(name, param, what);
   }
 
   ApiException answerDenied(String what) {

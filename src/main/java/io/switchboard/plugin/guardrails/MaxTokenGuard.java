@@ -28,7 +28,7 @@ public final class MaxTokenGuard {
     this.limits = java.util.Objects.requireNonNull(limits, "limits");
   }
 
-  /** The first violated limit as a client-facing message, or empty. */
+  /** The first violated limit as a client-facing message, worded as Ferro words it, or empty. */
   public Optional<String> check(Usage u) {
     if (limits.maxTokens() != null) {
       Optional<String> v = over("max_tokens", u.maxTokens(), limits.maxTokens());
@@ -40,17 +40,17 @@ public final class MaxTokenGuard {
       }
     }
     if (limits.maxMessages() != null && u.messages() > limits.maxMessages()) {
-      return Optional.of("messages: " + u.messages() + " (expected: <= " + limits.maxMessages() + ")");
+      return Optional.of("message count " + u.messages() + " exceeds limit of " + limits.maxMessages());
     }
     if (limits.maxInputLength() != null && u.inputChars() > limits.maxInputLength()) {
-      return Optional.of("input length: " + u.inputChars() + " characters (expected: <= " + limits.maxInputLength() + ")");
+      return Optional.of("total input length " + u.inputChars() + " exceeds limit of " + limits.maxInputLength());
     }
     return Optional.empty();
   }
 
   private static Optional<String> over(String field, Integer asked, int limit) {
     return asked != null && asked > limit
-        ? Optional.of(field + ": " + asked + " (expected: <= " + limit + ")")
+        ? Optional.of(field + " " + asked + " exceeds limit of " + limit)
         : Optional.empty();
   }
 }

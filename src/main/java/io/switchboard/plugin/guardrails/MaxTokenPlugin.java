@@ -1,8 +1,8 @@
 package io.switchboard.plugin.guardrails;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.api.ApiException;
 import io.switchboard.plugin.Exchange;
+import io.switchboard.plugin.Rejection;
 import io.switchboard.provider.Operation;
 import java.util.Optional;
 
@@ -36,8 +36,7 @@ final class MaxTokenPlugin extends GuardrailPlugin {
       String param = problem.startsWith("max_tokens") ? "max_tokens"
           : problem.startsWith("max_completion_tokens") ? "max_completion_tokens"
           : exchange.operation().requiredField();
-      throw new ApiException(400, "invalid_request_error", "request_too_large", param,
-          "Blocked by " + name() + ": " + problem);
+      throw Rejection.guardrail(name(), param, problem);
     }
   }
 

@@ -11,17 +11,25 @@ import java.util.Locale;
  */
 final class PromptShieldPlugin extends GuardrailPlugin {
   private final PromptShield shield;
+  private final boolean usersOnly;
 
   PromptShieldPlugin(String name, double threshold, ScanPool scans) {
+    this(name, threshold, false, scans);
+  }
+
+  /** @param usersOnly score only user messages (Ferro's {@code apply_to: user_messages}) */
+  PromptShieldPlugin(String name, double threshold, boolean usersOnly, ScanPool scans) {
     super(name, true, false, scans);
     this.shield = new PromptShield(threshold);
+    this.usersOnly = usersOnly;
   }
 
   @Override
   void checkRequest(Exchange exchange) {
     JsonNode messages = exchange.body().path("messages");
     for (TextSlot slot : TextSlot.ofRequest(exchange.operation(), exchange.body())) {
-      if (slot.path().startsWith("messages[") && "assistant".equals(role(messages, slot.path()))) {
+      String role = slot.path().startsWith("messages[") ? role(messages, slot.path()) : null;
+      if ("assistant".equals(role) || usersOnly && role != null && !"user".equals(role)) {
         continue;
       }
       double score = shield.score(slot.text());

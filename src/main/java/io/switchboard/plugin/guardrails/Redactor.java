@@ -7,11 +7,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** Replaces findings with {@code [REDACTED:<KIND>]}; overlapping or touching spans become one tag. */
+/** Replaces findings with {@code [REDACTED:<KIND>]} (or a fixed placeholder); overlapping or touching spans become one tag. */
 public final class Redactor {
   private Redactor() {}
 
   public static String redact(String text, List<Finding> findings) {
+    return redact(text, findings, null);
+  }
+
+  /** As {@link #redact(String, List)}, each span replaced with {@code placeholder} instead when it is not null. */
+  public static String redact(String text, List<Finding> findings, String placeholder) {
     requireNonNull(text, "text");
     requireNonNull(findings, "findings");
     if (findings.isEmpty()) {
@@ -34,8 +39,12 @@ public final class Redactor {
       for (i++; i < sorted.size() && sorted.get(i).start() <= end; i++) {
         end = Math.max(end, sorted.get(i).end());
       }
-      out.append(text, copied, first.start())
-          .append("[REDACTED:").append(first.kind().toUpperCase(Locale.ROOT)).append(']');
+      out.append(text, copied, first.start());
+      if (placeholder != null) {
+        out.append(placeholder);
+      } else {
+        out.append("[REDACTED:").append(first.kind().toUpperCase(Locale.ROOT)).append(']');
+      }
       copied = end;
     }
     return out.append(text, copied, text.length()).toString();

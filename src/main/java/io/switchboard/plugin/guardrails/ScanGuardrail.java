@@ -8,6 +8,8 @@ import io.switchboard.routing.RequestExecutor.Outcome;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A guardrail made of a {@link Detector} and an action: word-filter, pii-redact, secret-scan and
@@ -15,14 +17,18 @@ import java.util.function.Function;
  * with {@code [REDACTED:<KIND>]}.
  */
 final class ScanGuardrail extends GuardrailPlugin {
+  /** What a finding does: refuse, rewrite the text, or only be logged (Ferro's {@code warn} and {@code log}). */
   enum Action {
-    BLOCK, REDACT
+    BLOCK, REDACT, LOG
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScanGuardrail.class);
 
   private final Detector detector;
   private final Action action;
   private final Function<Finding, String> describe;
   private final int streamWindow;
+  private final String placeholder;
 
   /**
    * @param describe what a finding is, with its article, for messages ("an email address"); never its text
@@ -32,11 +38,28 @@ final class ScanGuardrail extends GuardrailPlugin {
    */
   ScanGuardrail(String name, boolean requests, boolean answers, Detector detector, Action action,
       Function<Finding, String> describe, int streamWindow, ScanPool scans) {
+    this(name, requests, answers, detector, action, describe, streamWindow, scans, null);
+  }
+
+  /** @param placeholder what a redacted span becomes; null: {@code [REDACTED:<KIND>]} */
+  ScanGuardrail(String name, boolean requests, boolean answers, Detector detector, Action action,
+      Function<Finding, String> describe, int streamWindow, ScanPool scans, String placeholder) {
     super(name, requests, answers, scans);
     this.detector = detector;
     this.action = action;
     this.describe = describe;
     this.streamWindow = streamWindow;
+    this.placeholder = placeholder;
+  }
+
+  /** The text to pass on for a text with findings: redacted, or (LOG) as it was, the finding logged. */
+  String rewrite(String text, List<Finding> findings, String where) {
+    if (action == Action.LOG) {
+      // The kind and where, never the text found.
+      LOG.warn("plugin {}: {} contains {}; passed on (action: log)", name(), where, describe.apply(findings.getFirst()));
+      return text;
+    }
+    return Redactor.redact(text, findings, placeholder);
   }
 
   Action action() {
@@ -60,7 +83,11 @@ final class ScanGuardrail extends GuardrailPlugin {
         throw requestDenied(slot.path(), "the request contains " + describe.apply(findings.getFirst()) + " ("
             + slot.path() + ")");
       }
-      slot.replace(Redactor.redact(text, findings));
+      if (action == Action.REDACT) {
+        slot.replace(Redactor.redact(text, findings, placeholder));
+      } else {
+        rewrite(text, findings, "the request (" + slot.path() + ")");
+      }
     }
   }
 
@@ -76,8 +103,12 @@ final class ScanGuardrail extends GuardrailPlugin {
       if (action == Action.BLOCK) {
         throw answerDenied("the answer contains " + describe.apply(findings.getFirst()) + " (" + slot.path() + ")");
       }
-      slot.replace(Redactor.redact(text, findings));
-      changed = true;
+      if (action == Action.REDACT) {
+        slot.replace(Redactor.redact(text, findings, placeholder));
+        changed = true;
+      } else {
+        rewrite(text, findings, "the answer (" + slot.path() + ")");
+      }
     }
     return changed ? answer : null;
   }

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * schema-guard: each choice's answer text must be JSON valid against the configured schema, else 502.
@@ -41,13 +43,40 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
   static final int MAX_STREAM_BYTES = 8 * 1024 * 1024;
   private static final int MAX_REPORTED_ERRORS = 3;
 
+  private static final Pattern FENCED = Pattern.compile("```[A-Za-z0-9_-]*[ \\t]*\\r?\\n(.*?)```", Pattern.DOTALL);
+
   private final Schema schema;
+  private final boolean extractJson;
   private final Vertx vertx;
 
   SchemaGuardPlugin(String name, Schema schema, Vertx vertx, ScanPool scans) {
+    this(name, schema, false, vertx, scans);
+  }
+
+  /** @param extractJson validate the JSON inside a markdown code block, if the answer has one (Ferro's extract_json) */
+  SchemaGuardPlugin(String name, Schema schema, boolean extractJson, Vertx vertx, ScanPool scans) {
     super(name, false, true, scans);
     this.schema = schema;
+    this.extractJson = extractJson;
     this.vertx = vertx;
+  }
+
+  /** The first fenced code block's content, else the text from its first brace or bracket to its last. */
+  static String extractJson(String text) {
+    Matcher fenced = FENCED.matcher(text);
+    if (fenced.find()) {
+      return fenced.group(1).strip();
+    }
+    int start = -1;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '{' || c == '[') {
+        start = i;
+        break;
+      }
+    }
+    int end = Math.max(text.lastIndexOf('}'), text.lastIndexOf(']'));
+    return start >= 0 && end > start ? text.substring(start, end + 1) : text;
   }
 
   @Override
@@ -77,7 +106,7 @@ final class SchemaGuardPlugin extends GuardrailPlugin {
         }
         return "the answer has no content to validate (" + at + ")";
       }
-      String text = content.asText();
+      String text = extractJson ? extractJson(content.asText()) : content.asText();
       try {
         Json.parse(text);
       } catch (IOException e) {

@@ -167,7 +167,7 @@ final class StreamGuard extends SseEventTransformer {
         throw guard.streamDenied("the answer contains " + guard.describe(inside.getFirst()));
       }
       String segment = all.substring(released, cut);
-      String out = inside.isEmpty() ? segment : Redactor.redact(segment, inside);
+      String out = inside.isEmpty() ? segment : guard.rewrite(segment, inside, "the answer");
       int keepFrom = Math.max(0, cut - CONTEXT);
       text.delete(0, keepFrom);
       released = cut - keepFrom;

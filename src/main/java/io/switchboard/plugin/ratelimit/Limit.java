@@ -28,7 +28,7 @@ record Limit(String field, Kind kind, Scope scope, double capacity, double perMi
       case MODEL -> " per model";
     };
     return new Limit("requests_per_second", Kind.REQUESTS, scope, burst, rps / 1000,
-        "Rate limit exceeded: requests_per_second (" + plain(rps) + " requests per second" + who + ", burst "
+        "rate limit exceeded: requests_per_second (" + plain(rps) + " requests per second" + who + ", burst "
             + burst + "); retry in ");
   }
 
@@ -36,7 +36,7 @@ record Limit(String field, Kind kind, Scope scope, double capacity, double perMi
     String unit = kind == Kind.REQUESTS ? " requests" : " tokens";
     String who = scope == Scope.KEY ? " per API key" : " per user";
     return new Limit(field, kind, scope, perMinute, perMinute / 60_000.0,
-        "Rate limit exceeded: " + field + " (" + perMinute + unit + " per minute" + who + "); retry in ");
+        "rate limit exceeded: " + field + " (" + perMinute + unit + " per minute" + who + "); retry in ");
   }
 
   /** What a request takes from the bucket on admission. */

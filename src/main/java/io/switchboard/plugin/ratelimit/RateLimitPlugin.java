@@ -4,6 +4,7 @@ import io.switchboard.api.ApiException;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Finish;
 import io.switchboard.plugin.Plugin;
+import io.switchboard.plugin.Rejection;
 import io.switchboard.routing.RequestExecutor.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -95,7 +96,7 @@ final class RateLimitPlugin implements Plugin {
       }
       long seconds = Math.max(1, (decision.waitMillis() + 999) / 1000);
       exchange.responseHeaders().set(RETRY_AFTER, Long.toString(seconds));
-      return Future.failedFuture(new ApiException(429, TYPE, CODE, null,
+      return Future.failedFuture(Rejection.of(429, TYPE, CODE, null, name,
           limits[decision.limiting()].message() + seconds + " s."));
     }, failure -> {
       warn(failure);

@@ -108,9 +108,9 @@ class BudgetPluginTest {
     ApiException e = denial(call(plugin, second, null));
     String keyId = Exchange.keyId("sk-secret-one");
     assertThat(e.status()).isEqualTo(402);
-    assertThat(e.toJson().toString()).isEqualTo("{\"error\":{\"message\":\"Budget exceeded for key " + keyId
-        + ": spent $0.0125 of $0.01 this month (resets 2026-12-01T00:00:00Z).\",\"type\":\"budget_exceeded\","
-        + "\"param\":null,\"code\":\"budget_exceeded\"}}");
+    assertThat(e.toJson().toString()).isEqualTo("{\"error\":{\"message\":\"request rejected by budget (before_request): budget exceeded for key " + keyId
+        + ": spent $0.0125 of $0.01 this month (resets 2026-12-01T00:00:00Z).\",\"type\":\"insufficient_quota\","
+        + "\"param\":null,\"code\":\"insufficient_quota\"}}");
     assertThat(e.getMessage()).doesNotContain("sk-secret-one");
     assertThat(second.responseHeaders().get(BudgetPlugin.REMAINING_HEADER)).isEqualTo("0.000000");
     assertThat(upstreamCalls).hasValue(1);
@@ -172,7 +172,7 @@ class BudgetPluginTest {
     call(plugin, request("sk-a", "gpt-4o", "alice"), gpt4o1000());
     call(plugin, request("sk-b", "gpt-4o", "alice"), gpt4o1000());
     ApiException e = denial(call(plugin, request("sk-c", "gpt-4o", "alice"), null));
-    assertThat(e.getMessage()).startsWith("Budget exceeded for user alice: spent $0.0250 of $0.02 this month");
+    assertThat(e.getMessage()).startsWith("request rejected by budget (before_request): budget exceeded for user alice: spent $0.0250 of $0.02 this month");
     // The body's user field names the user too.
     ObjectNode body = Json.object().put("model", "gpt-4o").put("user", "alice");
     body.putArray("messages").addObject().put("role", "user").put("content", "hi");
@@ -191,7 +191,7 @@ class BudgetPluginTest {
     call(plugin, first, gpt4o1000());
     assertThat(first.responseHeaders().get(BudgetPlugin.LIMIT_HEADER)).as("the tighter budget").isEqualTo("0.01");
     ApiException e = denial(call(plugin, request("sk-a", "gpt-4o", null), null));
-    assertThat(e.getMessage()).startsWith("Budget exceeded for key " + Exchange.keyId("sk-a")
+    assertThat(e.getMessage()).startsWith("request rejected by budget (before_request): budget exceeded for key " + Exchange.keyId("sk-a")
         + " on model gpt-4o: spent $0.0125 of $0.01 this month");
     // The same key on another model, and another key on this model, go on.
     Exchange mini = request("sk-a", "gpt-4o-mini", null);

@@ -92,7 +92,7 @@ class BudgetRestartTest {
     assertThat(refused.failed()).isTrue();
     ApiException e = (ApiException) refused.cause();
     assertThat(e.status()).isEqualTo(402);
-    assertThat(e.getMessage()).isEqualTo("Budget exceeded for key " + spender
+    assertThat(e.getMessage()).isEqualTo("request rejected by budget (before_request): budget exceeded for key " + spender
         + ": spent $5.2500 of $5.00 this month (resets 2026-12-01T00:00:00Z).");
 
     // carol's spend this month is $0.50, under her $3; but modest's gpt-4o budget of $0.50 is used up.
@@ -103,7 +103,7 @@ class BudgetRestartTest {
         .getMessage()).contains("on model gpt-4o: spent $0.5000 of $0.50");
     // alice spent $3 of her $3 through the spender key; another key does not help her.
     assertThat(((ApiException) handle(plugin, BudgetPluginTest.request("sk-new", "gpt-4o-mini", "alice")).cause())
-        .getMessage()).startsWith("Budget exceeded for user alice: spent $3.0000 of $3.00");
+        .getMessage()).startsWith("request rejected by budget (before_request): budget exceeded for user alice: spent $3.0000 of $3.00");
   }
 
   @Test

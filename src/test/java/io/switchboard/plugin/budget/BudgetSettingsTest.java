@@ -62,8 +62,9 @@ class BudgetSettingsTest {
   void badValuesAreRefusedNamingTheField() {
     assertThat(problems("{\"spend_limit_usd\": -1}"))
         .containsExactly("plugins[0].config.spend_limit_usd: -1.0 is out of range (expected: > 0)");
-    assertThat(problems("{\"spend_limit_usd\": 0}"))
-        .containsExactly("plugins[0].config.spend_limit_usd: 0.0 is out of range (expected: > 0)");
+    // Ferro's 0 is "no limit": alone, the budget would limit nothing.
+    assertThat(problems("{\"spend_limit_usd\": 0}")).containsExactly("plugins[0].config.spend_limit_usd: is 0, no"
+        + " limit, and no other limit is set (expected: at least one limit above 0; to stop budgeting, enabled: false)");
     assertThat(problems("{\"spend_limit_usd\": \"lots\"}"))
         .containsExactly("plugins[0].config.spend_limit_usd: \"lots\" is not an amount (expected: US dollars > 0)");
     assertThat(problems("{\"spend_limit_usd\": 5, \"user_limit_usd\": 0}"))
@@ -89,10 +90,11 @@ class BudgetSettingsTest {
   @Test
   void unknownFieldsAndMissingLimitsAreRefused() {
     assertThat(problems("{\"spend_limit\": 5}")).containsExactly(
-        "plugins[0].config.spend_limit: unknown field (expected one of: backend, key_prefix, model_limits_usd,"
-            + " period, spend_limit_usd, timeout, url, user_limit_usd)",
+        "plugins[0].config.spend_limit: unknown field (expected one of: backend, cache_read_per_m_tokens,"
+            + " cache_write_per_m_tokens, input_per_m_tokens, key_prefix, max_keys, model_limits_usd,"
+            + " output_per_m_tokens, period, spend_limit_usd, store_id, timeout, url, user_limit_usd)",
         "plugins[0].config.spend_limit_usd: is required unless user_limit_usd or model_limits_usd is set"
-            + " (expected: at least one limit)");
+            + " (expected: at least one limit above 0; to stop budgeting, enabled: false)");
     assertThat(problems("{\"period\": \"daily\"}")).hasSize(1).first().asString().contains("at least one limit");
     assertThat(problems("null")).hasSize(1).first().asString().startsWith("plugins[0].config: is required");
   }
@@ -110,7 +112,8 @@ class BudgetSettingsTest {
         .isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(((ConfigException) e).problems()).contains(
             "plugins[0].config.spend_limit_usd: -5.0 is out of range (expected: > 0)",
-            "plugins[0].config.periodd: unknown field (expected one of: backend, key_prefix, model_limits_usd,"
-                + " period, spend_limit_usd, timeout, url, user_limit_usd)"));
+            "plugins[0].config.periodd: unknown field (expected one of: backend, cache_read_per_m_tokens,"
+                + " cache_write_per_m_tokens, input_per_m_tokens, key_prefix, max_keys, model_limits_usd,"
+                + " output_per_m_tokens, period, spend_limit_usd, store_id, timeout, url, user_limit_usd)"));
   }
 }

@@ -13,15 +13,17 @@ class GuardrailConfigTest {
   @Test
   void wordFilter() {
     assertThat(problems("word-filter", "before_request", "{}"))
-        .containsExactly("plugins[0].config.words: is required (expected: a list of words or phrases)");
+        .containsExactly("plugins[0].config.words: is required (expected: a list of words or phrases, as words or"
+            + " blocked_words)");
     assertThat(problems("word-filter", "before_request", "words: []"))
         .containsExactly("plugins[0].config.words: is empty (expected: at least one word)");
     assertThat(problems("word-filter", "before_request", "{words: [ok, ''], case_sensitive: yes please, action: warn, colour: red}"))
         .containsExactlyInAnyOrder(
-            "plugins[0].config.colour: unknown field (expected one of: action, case_sensitive, stream_window, whole_words, words)",
+            "plugins[0].config.colour: unknown field (expected one of: action, blocked_words, case_sensitive, stream_window,"
+                + " whole_words, words)",
             "plugins[0].config.words[1]: expected a non-empty string, got \"\"",
             "plugins[0].config.case_sensitive: expected true or false, got \"yes please\"",
-            "plugins[0].config.action: \"warn\" is not an action (expected: block or redact)");
+            "plugins[0].config.action: \"warn\" is not an action of this guardrail (expected one of: block, redact)");
     assertThat(problems("word-filter", "after_request", "{words: [darn], case_sensitive: true, whole_words: false, action: redact}"))
         .isEmpty();
   }
@@ -29,9 +31,10 @@ class GuardrailConfigTest {
   @Test
   void maxToken() {
     assertThat(problems("max-token", "before_request", "{}"))
-        .containsExactly("plugins[0].config: sets no limit (expected: at least one of max_tokens, max_messages, max_input_length)");
+        .containsExactly("plugins[0].config: sets no limit (expected: at least one of max_tokens, max_messages,"
+            + " max_input_length above 0; 0 means no limit)");
     assertThat(problems("max-token", "before_request", "{max_tokens: -1, max_messages: many}"))
-        .containsExactlyInAnyOrder("plugins[0].config.max_tokens: -1 is out of range (expected: 1 to 2147483647)",
+        .containsExactlyInAnyOrder("plugins[0].config.max_tokens: -1 is out of range (expected: 0 to 2147483647)",
             "plugins[0].config.max_messages: expected an integer, got \"many\"");
     assertThat(problems("max-token", "after_request", "{max_tokens: 10}"))
         .containsExactly("plugins[0].stage: plugin max-token cannot run at after_request (expected: before_request)");
@@ -48,7 +51,7 @@ class GuardrailConfigTest {
         .anySatisfy(p -> assertThat(p).startsWith("plugins[0].config.custom_patterns.order_id: \"ORD-(\\d+\" is not a valid regular expression: ")
             .endsWith("(expected: a Java regex)"))
         .contains("plugins[0].config.responses: expected true or false, got \"maybe\"",
-            "plugins[0].config.action: \"hide\" is not an action (expected: block or redact)");
+            "plugins[0].config.action: \"hide\" is not an action of this guardrail (expected one of: block, redact, log)");
     assertThat(problems("pii-redact", "before_request", "{kinds: []}"))
         .containsExactly("plugins[0].config.kinds: is empty and there are no custom_patterns (expected: something to find)");
     assertThat(problems("pii-redact", "before_request", "{}")).isEmpty();
@@ -62,7 +65,8 @@ class GuardrailConfigTest {
   @Test
   void secretScanAndPromptShield() {
     assertThat(problems("secret-scan", "before_request", "{action: allow}"))
-        .containsExactly("plugins[0].config.action: \"allow\" is not an action (expected: block or redact)");
+        .containsExactly("plugins[0].config.action: \"allow\" is not an action of this guardrail (expected one of:"
+            + " block, redact, warn, log)");
     assertThat(problems("secret-scan", "after_request", "{action: redact}")).isEmpty();
     assertThat(problems("prompt-shield", "before_request", "{threshold: 1.5, action: redact}"))
         .containsExactlyInAnyOrder("plugins[0].config.threshold: 1.5 is out of range (expected: > 0 and <= 1)",
@@ -96,7 +100,8 @@ class GuardrailConfigTest {
   @Test
   void regexGuard() {
     assertThat(problems("regex-guard", "before_request", "{}"))
-        .containsExactly("plugins[0].config.patterns: is required (expected: a list of regexes, or names mapped to regexes)");
+        .containsExactly("plugins[0].config.patterns: is required (expected: a list of regexes, or names mapped to regexes;"
+            + " or Ferro's rules)");
     assertThat(problems("regex-guard", "before_request", "{patterns: ['ok', '[unclosed'], target: sideways}"))
         .hasSize(2)
         .anySatisfy(p -> assertThat(p).startsWith("plugins[0].config.patterns[1]: \"[unclosed\" is not a valid regular expression"))

@@ -99,7 +99,7 @@ class GuardrailOffLoopTest {
       assertThat(e.status()).isEqualTo(400);
       assertThat(e.param()).isEqualTo("messages[0].content");
       assertThat(e.getMessage())
-          .isEqualTo("Blocked by secret-scan: the request contains an OpenAI API key (messages[0].content)");
+          .isEqualTo("request rejected by secret-scan (before_request): the request contains an OpenAI API key (messages[0].content)");
     });
     assertThat(upstreamCalls).hasValue(0);
   }
@@ -145,7 +145,7 @@ class GuardrailOffLoopTest {
 
     assertThat(h.doneAtNextTask()).as("verdict ready when handle returned").isTrue();
     assertThat(h.result().cause()).isInstanceOf(ApiException.class)
-        .hasMessage("Blocked by secret-scan: the request contains an OpenAI API key (messages[0].content)");
+        .hasMessage("request rejected by secret-scan (before_request): the request contains an OpenAI API key (messages[0].content)");
   }
 
   /** Runs schema-guard over a stream of these SSE pieces; the answer's bytes once replayed, or the failure. */

@@ -18,10 +18,10 @@ class MaxTokenGuardTest {
 
   @Test
   void reportsTheFirstViolation() {
-    assertThat(guard.check(new Usage(1001, null, 99, 99999))).hasValue("max_tokens: 1001 (expected: <= 1000)");
-    assertThat(guard.check(new Usage(null, 4096, 1, 1))).hasValue("max_completion_tokens: 4096 (expected: <= 1000)");
-    assertThat(guard.check(new Usage(10, 10, 6, 1))).hasValue("messages: 6 (expected: <= 5)");
-    assertThat(guard.check(new Usage(10, 10, 1, 2001))).hasValue("input length: 2001 characters (expected: <= 2000)");
+    assertThat(guard.check(new Usage(1001, null, 99, 99999))).hasValue("max_tokens 1001 exceeds limit of 1000");
+    assertThat(guard.check(new Usage(null, 4096, 1, 1))).hasValue("max_completion_tokens 4096 exceeds limit of 1000");
+    assertThat(guard.check(new Usage(10, 10, 6, 1))).hasValue("message count 6 exceeds limit of 5");
+    assertThat(guard.check(new Usage(10, 10, 1, 2001))).hasValue("total input length 2001 exceeds limit of 2000");
   }
 
   @Test

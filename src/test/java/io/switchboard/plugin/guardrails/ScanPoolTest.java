@@ -56,7 +56,7 @@ class ScanPoolTest {
   @Test
   void aThrowFailsTheFutureWithTheSameException() throws Exception {
     ScanPool pool = ScanPool.withLimit(vertx, 0);
-    ApiException denial = new ApiException(400, "invalid_request_error", "content_blocked", null, "no");
+    ApiException denial = new ApiException(400, "invalid_request_error", "request_rejected", null, "no");
     CompletableFuture<Throwable> failure = new CompletableFuture<>();
     pool.submit(() -> {
       throw denial;

@@ -392,7 +392,8 @@ class RequestLoggerTest {
   @Test
   void badConfigIsRefusedNamingTheField() {
     String at = "plugins[0].config.";
-    assertThat(problems("{persist: true}")).containsExactly(at + "backend: is required", at + "dsn: is required");
+    // {persist: true} alone is Ferro's form, its store named by the environment (see FerroPluginListTest).
+    assertThat(problems("{persist: true, dsn: a.db}")).containsExactly(at + "backend: is required");
     assertThat(problems("{persist: true, backend: mysql, dsn: x}")).containsExactly(
         at + "backend: \"mysql\" is not a backend (expected: sqlite or postgres)");
     assertThat(problems("{level: verbose, presist: true}")).containsExactly(

@@ -116,7 +116,7 @@ class RateLimitPluginTest {
     assertThat(upstreamCalls).hasValue(20);
     assertThat(e.status()).isEqualTo(429);
     JsonNode json = Json.parseOrNull(Buffer.buffer(e.toJson().toString()));
-    assertThat(json.toString()).isEqualTo("{\"error\":{\"message\":\"Rate limit exceeded: requests_per_second "
+    assertThat(json.toString()).isEqualTo("{\"error\":{\"message\":\"request rejected by rate-limit (before_request): rate limit exceeded: requests_per_second "
         + "(1.67 requests per second, burst 20); retry in 1 s.\",\"type\":\"rate_limit_error\",\"param\":null,"
         + "\"code\":\"rate_limit_exceeded\"}}");
     assertThat(ex.responseHeaders().get("retry-after")).isEqualTo("1");
@@ -144,7 +144,7 @@ class RateLimitPluginTest {
     assertThat(run(p, request("sk-a", null, "m")).succeeded()).isTrue();
     assertThat(run(p, request("sk-a", null, "m")).succeeded()).isTrue();
     assertThat(denial(run(p, request("sk-a", null, "m"))).getMessage())
-        .startsWith("Rate limit exceeded: requests_per_second (0.001 requests per second per API key, burst 2)");
+        .startsWith("request rejected by rate-limit (before_request): rate limit exceeded: requests_per_second (0.001 requests per second per API key, burst 2)");
     assertThat(run(p, request("sk-b", null, "m")).succeeded()).isTrue();
     assertThat(run(p, request(null, null, "m")).succeeded()).isTrue();  // anonymous is a key of its own
   }
@@ -164,7 +164,7 @@ class RateLimitPluginTest {
     assertThat(run(p, request("sk-b", "alice", "m")).succeeded()).isTrue();
     Exchange denied = request("sk-c", "alice", "m");
     assertThat(denial(run(p, denied)).getMessage())
-        .isEqualTo("Rate limit exceeded: user_rpm (2 requests per minute per user); retry in 30 s.");
+        .isEqualTo("request rejected by rate-limit (before_request): rate limit exceeded: user_rpm (2 requests per minute per user); retry in 30 s.");
     assertThat(denied.responseHeaders().get("retry-after")).isEqualTo("30");
     assertThat(run(p, request("sk-a", "bob", "m")).succeeded()).isTrue();
     for (int i = 0; i < 5; i++) {
@@ -189,7 +189,7 @@ class RateLimitPluginTest {
     }
     for (int i = 0; i < 20; i++) {
       Exchange ex = request("sk-a", null, "m");
-      assertThat(denial(run(p, ex)).getMessage()).startsWith("Rate limit exceeded: key_rpm (3 requests per minute "
+      assertThat(denial(run(p, ex)).getMessage()).startsWith("request rejected by rate-limit (before_request): rate limit exceeded: key_rpm (3 requests per minute "
           + "per API key); retry in 20 s.");
       assertThat(ex.responseHeaders().get("x-ratelimit-limit-requests")).isEqualTo("3");
       assertThat(ex.responseHeaders().get("x-ratelimit-reset-requests")).isEqualTo("1m0s");
@@ -198,7 +198,7 @@ class RateLimitPluginTest {
       assertThat(run(p, request("sk-" + i, null, "m")).succeeded()).as("key %d", i).isTrue();
     }
     Exchange ex = request("sk-new", null, "m");
-    assertThat(denial(run(p, ex)).getMessage()).startsWith("Rate limit exceeded: requests_per_second");
+    assertThat(denial(run(p, ex)).getMessage()).startsWith("request rejected by rate-limit (before_request): rate limit exceeded: requests_per_second");
     assertThat(ex.responseHeaders().get("x-ratelimit-limit-requests")).isEqualTo("10");
     assertThat(upstreamCalls).hasValue(10);
   }
@@ -223,7 +223,7 @@ class RateLimitPluginTest {
 
     Exchange over = request();
     assertThat(denial(run(p, over)).getMessage())
-        .isEqualTo("Rate limit exceeded: key_tpm (1200 tokens per minute per API key); retry in 11 s.");
+        .isEqualTo("request rejected by rate-limit (before_request): rate limit exceeded: key_tpm (1200 tokens per minute per API key); retry in 11 s.");
     assertThat(over.responseHeaders().get("retry-after")).isEqualTo("11");  // 10 s to reach 0, then above it
     assertThat(over.responseHeaders().get("x-ratelimit-remaining-tokens")).isEqualTo("0");
     ObjectNode error = (ObjectNode) denial(run(p, request())).toJson().get("error");
