@@ -465,8 +465,7 @@ public final class ConfigLoader {
       String envPrefix = preset != null ? preset.envPrefix() : type == null ? null : type.envPrefix();
       ProviderEntry entry = new ProviderEntry(r, node, path, env);
       // As the providers' own SDKs do: <P>_API_KEY and <P>_BASE_URL stand in for absent fields.
-      List<String> keyEnv = preset != null ? preset.apiKeyEnv()
-          : envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY");
+      List<String> keyEnv = preset != null ? preset.apiKeyEnv() : type == null ? List.of() : type.apiKeyEnv();
       Secret apiKey = entry.secret("api_key", keyEnv);
       boolean keyRequired = preset != null ? preset.keyRequired() : type != null && type.needsApiKey();
       if (keyRequired && apiKey == null) {
@@ -476,9 +475,16 @@ public final class ConfigLoader {
       String baseUrl = baseUrl(node, path);
       // A blank base_url counts as absent; an unusable one was reported and gets no stand-in.
       boolean baseGiven = node.hasNonNull("base_url") && !node.get("base_url").asText().isBlank();
-      if (baseUrl == null && !baseGiven && envPrefix != null
-          && !env.getOrDefault(envPrefix + "_BASE_URL", "").isBlank()) {
-        baseUrl = checkUrl(env.get(envPrefix + "_BASE_URL"), path + ".base_url (from " + envPrefix + "_BASE_URL)");
+      List<String> baseUrlEnv = preset != null ? preset.baseUrlEnv()
+          : envPrefix == null ? List.of() : List.of(envPrefix + "_BASE_URL");
+      String baseUrlVar = baseGiven ? null
+          : baseUrlEnv.stream().filter(n -> !env.getOrDefault(n, "").isBlank()).findFirst().orElse(null);
+      if (baseUrl == null && baseUrlVar != null) {
+        baseUrl = checkUrl(env.get(baseUrlVar), path + ".base_url (from " + baseUrlVar + ")");
+      }
+      if (baseUrl != null && (preset != null || type != null)) {
+        // A bare host gets the provider's version segment; a versioned path is the API root as given.
+        baseUrl = (preset != null ? preset.apiRoot() : type.apiRoot()).resolve(baseUrl);
       }
       if (baseUrl == null && !baseGiven) {
         baseUrl = preset != null ? presetBaseUrl(preset, entry, typeName, path)
@@ -487,7 +493,7 @@ public final class ConfigLoader {
         if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE && !reported
             && (preset == null || preset.baseUrl() == null)) {
           r.problem(path + ".base_url", "is required for provider " + typeName
-              + (envPrefix == null ? "" : " (or set " + envPrefix + "_BASE_URL)"));
+              + (baseUrlEnv.isEmpty() ? "" : " (or set " + String.join(" or ", baseUrlEnv) + ")"));
         }
       }
       Map<String, String> headers = r.stringMap(node, "headers", path);
@@ -613,10 +619,9 @@ public final class ConfigLoader {
         ProviderRegistry.kind(type).flatMap(k -> k.fromEnvironment().apply(env)).ifPresent(entries::add);
       }
       for (Preset preset : Presets.all()) {
-        // A preset needing a key comes from its key; a local server, from its address.
-        // Only <P>_API_KEY: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not add a provider.
-        String value = env.get(preset.envPrefix() + (preset.keyRequired() ? "_API_KEY" : "_BASE_URL"));
-        if (value != null && !value.isBlank()) {
+        // Only the preset's registering variables: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not
+        // add a provider.
+        if (preset.registeredBy(env)) {
           entries.add(YAML.createObjectNode().put("key", preset.name()).put("provider", preset.name()));
         }
       }

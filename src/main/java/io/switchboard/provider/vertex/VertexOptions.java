@@ -96,9 +96,9 @@ public record VertexOptions(String project, String region, ServiceAccount creden
     return Optional.of(JsonNodeFactory.instance.objectNode().put("key", "vertex-ai").put("provider", "vertex-ai"));
   }
 
-  /** {@code https://{region}-aiplatform.googleapis.com}, or the global endpoint's host. */
+  /** {@code https://{region}-aiplatform.googleapis.com/v1}, or the global endpoint's. */
   public String defaultBaseUrl() {
-    return region.equals("global") ? "https://aiplatform.googleapis.com"
-        : "https://" + region + "-aiplatform.googleapis.com";
+    return region.equals("global") ? "https://aiplatform.googleapis.com/v1"
+        : "https://" + region + "-aiplatform.googleapis.com/v1";
   }
 }

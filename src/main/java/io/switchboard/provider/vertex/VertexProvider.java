@@ -107,7 +107,7 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     if (!warnings.isEmpty()) {
       LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
     }
-    String path = "/v1/projects/" + options.project() + "/locations/" + options.region() + "/publishers/"
+    String path = "/projects/" + options.project() + "/locations/" + options.region() + "/publishers/"
         + publisher + "/models/" + model + method;
     return tokens.token().compose(token -> {
       MultiMap headers = http.baseHeaders(request.stream());
@@ -134,7 +134,7 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     if (!warnings.isEmpty()) {
       LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
     }
-    String path = "/v1/projects/" + options.project() + "/locations/" + options.region()
+    String path = "/projects/" + options.project() + "/locations/" + options.region()
         + "/publishers/google/models/" + model + ":predict";
     return tokens.token().compose(token -> {
       MultiMap headers = http.baseHeaders(false);

@@ -31,7 +31,7 @@ class VertexOptionsTest {
     VertexOptions options = (VertexOptions) p.options();
     assertThat(options.project()).isEqualTo("my-project");
     assertThat(options.region()).isEqualTo("us-central1");
-    assertThat(options.defaultBaseUrl()).isEqualTo("https://us-central1-aiplatform.googleapis.com");
+    assertThat(options.defaultBaseUrl()).isEqualTo("https://us-central1-aiplatform.googleapis.com/v1");
     assertThat(options.credentials().clientEmail()).isEqualTo("gateway@test-project.iam.gserviceaccount.com");
     assertThat(options.credentials().privateKey().getEncoded()).isEqualTo(KEYS.pair.getPrivate().getEncoded());
     assertThat(options.toString()).doesNotContain(KEYS.privateKeyPem().substring(40, 80)).contains("<redacted>");
@@ -46,7 +46,7 @@ class VertexOptionsTest {
         .orElseThrow();
     VertexOptions options = (VertexOptions) p.options();
     assertThat(options.project()).isEqualTo("env-project");
-    assertThat(options.defaultBaseUrl()).isEqualTo("https://aiplatform.googleapis.com");
+    assertThat(options.defaultBaseUrl()).isEqualTo("https://aiplatform.googleapis.com/v1");
     assertThat(VertexOptions.fromEnvironment(Map.of("VERTEX_AI_PROJECT_ID", "p"))).isEmpty();
   }
 
