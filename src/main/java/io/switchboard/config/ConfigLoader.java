@@ -540,8 +540,10 @@ public final class ConfigLoader {
         String value = entry.setting(option, envNames);
         String part = value == null ? null : optionValue(value);
         if (value == null) {
+          List<String> urlEnv = preset.environment().baseUrlEnv();
           r.problem(path + "." + option, "is required for provider " + typeName + " (or set "
-              + String.join(" or ", envNames) + ", or give base_url)");
+              + String.join(" or ", envNames) + ", or give base_url"
+              + (urlEnv.isEmpty() ? "" : " or " + String.join(" or ", urlEnv)) + ")");
           complete = false;
         } else if (part == null) {
           r.problem(path + "." + option, "is not a valid " + option

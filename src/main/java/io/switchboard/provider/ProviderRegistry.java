@@ -61,7 +61,7 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new AnthropicProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.COHERE, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.COHERE),
           (c, g, v, h) -> new CohereProvider(c, g.onUnsupportedParam(), v, h)),
-      new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token"), AzureOptions::read, ProviderRegistry::azure,
+      new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token", "deployment"), AzureOptions::read, ProviderRegistry::azure,
           (c, g, v, h) -> new AzureOpenAiProvider(c, v, h)),
       new Kind(ProviderType.GEMINI, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.GEMINI),
           (c, g, v, h) -> new GeminiProvider(c, g.onUnsupportedParam(), v, h)),

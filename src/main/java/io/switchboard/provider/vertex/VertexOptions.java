@@ -21,7 +21,8 @@ public record VertexOptions(String project, String region, ServiceAccount creden
   public static final Set<String> KEYS = Set.of("project", "region", "credentials");
   public static final String DEFAULT_REGION = "us-central1";
   static final List<String> PROJECT_ENV = List.of("VERTEX_AI_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
-  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS");
+  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "VERTEX_AI_SERVICE_ACCOUNT_JSON",
+      "GOOGLE_APPLICATION_CREDENTIALS");
   private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9.:-]*");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
 
