@@ -47,6 +47,8 @@ public final class ReplicateProvider implements ChatProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicateProvider.class);
   /** Between two polls of a running prediction. */
   static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+  /** The least time a poll is given: a timer of 0 ms would end it before it is sent. */
+  private static final Duration MIN_POLL_TIMEOUT = Duration.ofMillis(10);
   /** The language models served when the config names none: Ferro's defaults. */
   static final List<String> DEFAULT_MODELS = List.of("meta/meta-llama-3.1-405b-instruct",
       "meta/meta-llama-3.1-70b-instruct", "meta/meta-llama-3.1-8b-instruct");
@@ -153,7 +155,7 @@ public final class ReplicateProvider implements ChatProvider {
     vertx.setTimer(POLL_INTERVAL.toMillis(), t -> wait.complete());
     URI url = URI.create(baseUrl + "/predictions/" + id);
     return wait.future()
-        .compose(v -> http.get(url, headers(false), request.withTimeout(Duration.ofNanos(Math.max(1, left))),
+        .compose(v -> http.get(url, headers(false), request.withTimeout(Duration.ofNanos(Math.max(MIN_POLL_TIMEOUT.toNanos(), left))),
             PredictionCodec.of(config)))
         .map(ReplicateProvider::json)
         .compose(p -> finish(p, request, deadline));
