@@ -6,10 +6,10 @@ import io.switchboard.api.UnsupportedParamPolicy;
 import io.switchboard.pricing.PriceCatalog;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.net.ssl.TrustManagerFactory;
 
 /** The whole configuration, validated and immutable. A reload would swap one instance for another. */
@@ -22,19 +22,60 @@ public record GatewayConfig(
     List<Plugin> plugins,
     UnsupportedParamPolicy onUnsupportedParam,
     Resilience resilience,
-    PriceCatalog prices) {
+    PriceCatalog prices,
+    List<McpServerConfig> mcpServers,
+    ObservabilityConfig observability,
+    StatefulTargets statefulTargets) {
 
   public GatewayConfig {
+    mcpServers = List.copyOf(mcpServers);
     providers = List.copyOf(providers);
     targets = List.copyOf(targets);
     aliases = Map.copyOf(aliases);
     plugins = List.copyOf(plugins);
   }
 
+  /**
+   * Blocks that are read and checked (so {@code validate} accepts them) but whose behaviour this build does not
+   * have yet. {@code serve} refuses to start with any of them rather than run without what they ask for.
+   */
+  public List<String> notYetServed() {
+    List<String> out = new ArrayList<>();
+    if (!mcpServers.isEmpty()) {
+      out.add("mcp_servers: this build does not connect MCP tool servers yet (remove the block to start)");
+    }
+    if (observability.tracing().exports()) {
+      out.add("observability.tracing: this build does not export OpenTelemetry traces yet (set enabled: false, "
+          + "or leave the endpoint and OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT unset)");
+    }
+    for (ObservabilityConfig.Exporter e : observability.exporters()) {
+      if (e.enabled()) {
+        out.add("observability.exporters: this build has no exporter named \"" + e.name()
+            + "\" (set enabled: false)");
+      }
+    }
+    if (statefulTargets.batchTarget() != null) {
+      out.add("batch_target: this build does not serve /v1/files and /v1/batches yet (remove the setting)");
+    }
+    if (statefulTargets.responsesTarget() != null) {
+      out.add("responses_target: this build does not serve stored responses yet (remove the setting)");
+    }
+    return out;
+  }
+
   /** The same config listening elsewhere. */
   public GatewayConfig withServer(Server server) {
     return new GatewayConfig(server, providers, strategy, targets, aliases, plugins, onUnsupportedParam, resilience,
-        prices);
+        prices, mcpServers, observability, statefulTargets);
+  }
+
+  /**
+   * The reference gateway's targets for routes that carry no model: {@code batch_target} serves
+   * {@code /v1/files*} and {@code /v1/batches*}, {@code responses_target} the stored-response sub-routes. Null
+   * when unset.
+   */
+  public record StatefulTargets(String batchTarget, String responsesTarget) {
+    public static final StatefulTargets NONE = new StatefulTargets(null, null);
   }
 
   /**
@@ -116,17 +157,24 @@ public record GatewayConfig(
    * What one client connection may hold. {@code maxConnections}: open client connections at once (past it a
    * new one gets a 503 and is closed). {@code headerTimeout}: from a connection's start to its first request
    * head; {@code keepAliveTimeout}: from an answer's end to the next request head; {@code bodyTimeout}: from a
-   * request head to the end of its body.
+   * request head to the end of its body. {@code clientRps} / {@code clientBurst}: a token bucket per client
+   * address ({@code RATE_LIMIT_RPS} / {@code RATE_LIMIT_BURST}); a rate of 0 is no per-address limit.
    */
   public record Limits(int maxConnections, int maxHeaderBytes, int maxHeaders, Duration headerTimeout,
-      Duration bodyTimeout, Duration keepAliveTimeout) {
+      Duration bodyTimeout, Duration keepAliveTimeout, double clientRps, int clientBurst) {
+    public static final int DEFAULT_CLIENT_BURST = 40;
     public static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
     public static final int DEFAULT_MAX_HEADERS = 100;
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(60);
     public static final Limits DEFAULT = new Limits(defaultMaxConnections(), DEFAULT_MAX_HEADER_BYTES,
-        DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT);
+        DEFAULT_MAX_HEADERS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_KEEP_ALIVE_TIMEOUT, 0,
+        DEFAULT_CLIENT_BURST);
+
+    public boolean limitsClientRate() {
+      return clientRps > 0;
+    }
 
     /**
      * Below the process's open-files limit, with room for upstream connections, the stores and the JVM's own
@@ -239,59 +287,12 @@ public record GatewayConfig(
   }
 
   /**
-   * {@code failoverOnStatusCodes}: statuses that move to the next target, besides 408, 429 and 5xx. The
-   * other fields belong to one mode each and hold their defaults otherwise: {@code exploration}
-   * (least-latency); {@code expectedOutputTokens}, {@code unpriced} (cost-optimized); {@code conditions}
-   * (conditional), {@code rules} (content-based) and {@code defaultTargets} (both); {@code variants}
-   * (ab-test). Target lists hold target ids, resolved at load time.
+   * The routing strategy: {@code mode} is the mode with its own settings; {@code failoverOnStatusCodes} the
+   * statuses that move to the next target, besides 408, 429 and 5xx.
    */
-  public record Strategy(StrategyMode mode, Set<Integer> failoverOnStatusCodes, double exploration,
-      int expectedOutputTokens, Unpriced unpriced, List<Condition> conditions, List<ContentRule> rules,
-      List<String> defaultTargets, List<Variant> variants) {
-    public static final double DEFAULT_EXPLORATION = 0.05;
-    public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
-
+  public record Strategy(StrategyConfig mode, Set<Integer> failoverOnStatusCodes) {
     public Strategy {
       failoverOnStatusCodes = Set.copyOf(failoverOnStatusCodes);
-      conditions = List.copyOf(conditions);
-      rules = List.copyOf(rules);
-      defaultTargets = List.copyOf(defaultTargets);
-      variants = List.copyOf(variants);
-    }
-
-    /** A mode with every mode-specific field at its default. */
-    public Strategy(StrategyMode mode, Set<Integer> failoverOnStatusCodes) {
-      this(mode, failoverOnStatusCodes, DEFAULT_EXPLORATION, DEFAULT_EXPECTED_OUTPUT_TOKENS, Unpriced.LAST,
-          List.of(), List.of(), List.of(), List.of());
-    }
-  }
-
-  /** cost-optimized: where targets whose model has no price go. */
-  public enum Unpriced { LAST, FIRST, EXCLUDE }
-
-  /** conditional: when {@code query} matches, {@code then} is tried in order. */
-  public record Condition(RequestQuery query, List<String> then) {
-    public Condition {
-      then = List.copyOf(then);
-    }
-  }
-
-  /**
-   * content-based, over the text of the user messages: {@code contains} (any of, lower-cased),
-   * {@code notContains} (none of), {@code regex}; the ones given must all hold.
-   */
-  public record ContentRule(List<String> contains, List<String> notContains, Pattern regex, List<String> then) {
-    public ContentRule {
-      contains = List.copyOf(contains);
-      notContains = List.copyOf(notContains);
-      then = List.copyOf(then);
-    }
-  }
-
-  /** ab-test: one arm of the experiment. */
-  public record Variant(String label, int weight, List<String> targets) {
-    public Variant {
-      targets = List.copyOf(targets);
     }
   }
 

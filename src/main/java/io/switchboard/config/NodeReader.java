@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  */
 public final class NodeReader {
   private static final Pattern DURATION = Pattern.compile("^(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?$");
+  /** Go's compound form, as the reference gateway writes durations: {@code 1h30m}, {@code 1m30.5s}. */
+  private static final Pattern COMPOUND = Pattern.compile("^(?:\\d+(?:\\.\\d+)?(?:ms|s|m|h))+$");
+  private static final Pattern COMPOUND_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
   private static final Pattern QUOTABLE = Pattern.compile("[A-Za-z0-9 ._-]*");
   private static final int MAX_QUOTED = 16;
 
@@ -163,24 +166,34 @@ public final class NodeReader {
     if (node == null || node.isNull()) {
       return fallback;
     }
-    Matcher m = node.isValueNode() ? DURATION.matcher(node.asText().trim()) : null;
-    if (m == null || !m.matches()) {
+    String text = node.isValueNode() ? node.asText().trim() : "";
+    Matcher m = DURATION.matcher(text);
+    double millis;
+    if (node.isValueNode() && m.matches()) {
+      millis = millis(Double.parseDouble(m.group(1)), m.group(2) == null ? "s" : m.group(2));
+    } else if (node.isValueNode() && COMPOUND.matcher(text).matches()) {
+      millis = 0;
+      for (Matcher part = COMPOUND_PART.matcher(text); part.find(); ) {
+        millis += millis(Double.parseDouble(part.group(1)), part.group(2));
+      }
+    } else {
       problem(at, describe(node) + " is not a duration (expected: seconds, or a number with ms, s, m or h)");
       return fallback;
     }
-    double amount = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double millis = switch (unit) {
-      case "ms" -> amount;
-      case "m" -> amount * 60_000;
-      case "h" -> amount * 3_600_000;
-      default -> amount * 1000;
-    };
     if (millis <= 0) {
       problem(at, "must be greater than zero");
       return fallback;
     }
     return Duration.ofMillis(Math.round(millis));
+  }
+
+  private static double millis(double amount, String unit) {
+    return switch (unit) {
+      case "ms" -> amount;
+      case "m" -> amount * 60_000;
+      case "h" -> amount * 3_600_000;
+      default -> amount * 1000;
+    };
   }
 
   public List<String> stringList(JsonNode parent, String field, String path) {

@@ -1,6 +1,6 @@
 package io.switchboard.routing;
 
-import io.switchboard.config.GatewayConfig.Variant;
+import io.switchboard.config.StrategyConfig.Variant;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.switchboard.routing;
 
-import io.switchboard.config.GatewayConfig.Condition;
+import io.switchboard.config.StrategyConfig.Condition;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.switchboard.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.switchboard.config.GatewayConfig.ContentRule;
+import io.switchboard.config.StrategyConfig.ContentRule;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package io.switchboard.routing;
 
-import io.switchboard.config.GatewayConfig.Unpriced;
+import io.switchboard.config.StrategyConfig.Unpriced;
 import io.switchboard.pricing.ModelPrice;
 import io.switchboard.pricing.PriceCatalog;
 import io.switchboard.pricing.TokenEstimate;

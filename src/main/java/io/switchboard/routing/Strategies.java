@@ -1,23 +1,24 @@
 package io.switchboard.routing;
 
 import io.switchboard.config.GatewayConfig;
+import io.switchboard.config.StrategyConfig;
 
 /** The registry of strategies: one line per mode. A strategy holds only immutable config. */
 public final class Strategies {
   private Strategies() {}
 
   public static RoutingStrategy create(GatewayConfig config) {
-    GatewayConfig.Strategy s = config.strategy();
-    return switch (s.mode()) {
-      case SINGLE -> new SingleStrategy();
-      case FALLBACK -> new FallbackStrategy();
-      case LOADBALANCE -> new LoadBalanceStrategy();
-      case LEAST_LATENCY -> new LeastLatencyStrategy(s.exploration());
-      case LEAST_BUSY -> new LeastBusyStrategy();
-      case COST_OPTIMIZED -> new CostOptimizedStrategy(config.prices(), s.expectedOutputTokens(), s.unpriced());
-      case CONDITIONAL -> new ConditionalStrategy(s.conditions(), s.defaultTargets());
-      case CONTENT_BASED -> new ContentBasedStrategy(s.rules(), s.defaultTargets());
-      case AB_TEST -> new AbTestStrategy(s.variants());
+    return switch (config.strategy().mode()) {
+      case StrategyConfig.Single s -> new SingleStrategy();
+      case StrategyConfig.Fallback s -> new FallbackStrategy();
+      case StrategyConfig.LoadBalance s -> new LoadBalanceStrategy();
+      case StrategyConfig.LeastLatency s -> new LeastLatencyStrategy(s.exploration());
+      case StrategyConfig.LeastBusy s -> new LeastBusyStrategy();
+      case StrategyConfig.CostOptimized s -> new CostOptimizedStrategy(config.prices(), s.expectedOutputTokens(),
+          s.unpriced());
+      case StrategyConfig.Conditional s -> new ConditionalStrategy(s.conditions(), s.defaultTargets());
+      case StrategyConfig.ContentBased s -> new ContentBasedStrategy(s.rules(), s.defaultTargets());
+      case StrategyConfig.AbTest s -> new AbTestStrategy(s.variants());
     };
   }
 }

@@ -6,20 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
-import io.switchboard.auth.AuthThrottle;
-import io.switchboard.auth.ClientAuth;
-import io.switchboard.auth.TrustedProxies;
 import io.switchboard.api.BodyCollector;
 import io.switchboard.api.Json;
 import io.switchboard.api.OpenAiErrors;
 import io.switchboard.api.Texts;
-import io.switchboard.config.GatewayConfig;
+import io.switchboard.auth.AuthThrottle;
+import io.switchboard.auth.ClientRateLimit;
+import io.switchboard.auth.ClientAuth;
+import io.switchboard.auth.TrustedProxies;
 import io.switchboard.config.GatewayConfig.Limits;
+import io.switchboard.config.GatewayConfig;
 import io.switchboard.plugin.Exchange;
 import io.switchboard.plugin.Finish;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.PluginChain;
 import io.switchboard.provider.Cancellation;
+import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.LoopTimers;
 import io.switchboard.provider.ModelInfo;
 import io.switchboard.provider.Operation;
@@ -29,12 +31,12 @@ import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.UpstreamStream;
 import io.switchboard.routing.Candidate;
 import io.switchboard.routing.ModelRouter;
+import io.switchboard.routing.RequestExecutor.Exhausted;
+import io.switchboard.routing.RequestExecutor.Outcome;
+import io.switchboard.routing.RequestExecutor.Refused;
+import io.switchboard.routing.RequestExecutor;
 import io.switchboard.routing.RequestFacts;
 import io.switchboard.routing.RoutingContext;
-import io.switchboard.routing.RequestExecutor;
-import io.switchboard.routing.RequestExecutor.Exhausted;
-import io.switchboard.routing.RequestExecutor.Refused;
-import io.switchboard.routing.RequestExecutor.Outcome;
 import io.switchboard.stream.ChatStreamTap;
 import io.switchboard.stream.SseEncoder;
 import io.switchboard.stream.StreamFailure;
@@ -56,6 +58,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +92,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private final EdgePolicy edge;
   private final ClientAuth auth;
   private final AuthThrottle throttle;
+  private final ClientRateLimit clientRate;
   private final TrustedProxies proxies;
   private final ConnectionGuard connections;
   /** This event loop's requests between arrival and the end of their answer. */
@@ -96,12 +100,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private boolean draining;
   private final ObjectNode models;
   private final Buffer modelList;
+  private final Buffer capabilities;
 
   /**
    * {@code loop}: the context of the verticle whose server this handler serves; its answers are written there.
    * {@code throttle} is shared by every loop; {@code connections} is this loop's.
    */
-  ApiHandler(Gateway gateway, ContextInternal loop, AuthThrottle throttle, ConnectionGuard connections) {
+  ApiHandler(Gateway gateway, ContextInternal loop, AuthThrottle throttle, ClientRateLimit clientRate,
+      ConnectionGuard connections) {
     this.gateway = gateway;
     this.loop = loop;
     GatewayConfig.Server server = gateway.config().server();
@@ -110,10 +116,12 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     this.edge = new EdgePolicy(server.access());
     this.auth = ClientAuth.of(server.access().masterKey());
     this.throttle = throttle;
+    this.clientRate = clientRate;
     this.proxies = TrustedProxies.of(server.access().trustedProxies());
     this.connections = connections;
     this.models = modelList(gateway);
     this.modelList = Json.buffer(models);
+    this.capabilities = Json.buffer(capabilities(gateway));
   }
 
   /** Requests of this handler still being answered; read on its event loop. */
@@ -209,6 +217,9 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           "The Host header names a host this gateway does not serve (list it in server.allowed_hosts)."));
       return;
     }
+    if (clientRate != null && !admitted(request)) {
+      return;
+    }
     if (auth != null && !authenticated(request)) {
       return;
     }
@@ -217,6 +228,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       case "/completions" -> post(request, method, Operation.COMPLETIONS, requestId, start, call);
       case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId, start, call);
       case "/models" -> get(request, method, () -> json(response, 200, modelList));
+      case "/capabilities" -> get(request, method, () -> json(response, 200, capabilities));
       default -> {
         if (path.startsWith("/models/")) {
           get(request, method, () -> model(response, path.substring("/models/".length())));
@@ -242,6 +254,19 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private static String host(HttpServerRequest request) {
     HostAndPort authority = request.authority();
     return authority == null ? null : authority.host();
+  }
+
+  /** The per-address limiter ({@code RATE_LIMIT_RPS}): a 429 with {@code Retry-After} once its bucket is empty. */
+  private boolean admitted(HttpServerRequest request) {
+    String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
+    long wait = clientRate.acquire(proxies.client(peer, request.getHeader("x-forwarded-for")));
+    if (wait == 0) {
+      return true;
+    }
+    request.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(wait)));
+    error(request.response(), new ApiException(429, "rate_limit_error", "rate_limit_exceeded", null,
+        "Rate limit exceeded for this client address; retry after the time in the Retry-After header."));
+    return false;
   }
 
   /**
@@ -757,6 +782,23 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       }
     }
     error(response, ApiException.modelNotFound(id));
+  }
+
+  /**
+   * {@code GET /v1/capabilities}: per provider, how each common chat parameter reaches it (forward, translate,
+   * unsupported), and the image response formats of providers that generate images (none yet).
+   */
+  static ObjectNode capabilities(Gateway gateway) {
+    ObjectNode out = Json.object();
+    out.putObject("image_response_formats");
+    ObjectNode providers = out.putObject("providers");
+    new TreeMap<>(gateway.providers()).forEach((key, provider) -> {
+      if (provider instanceof ChatProvider chat) {
+        ObjectNode table = providers.putObject(key);
+        chat.parameters().forEach((param, support) -> table.put(param, support.wireName()));
+      }
+    });
+    return out;
   }
 
   private static ObjectNode modelList(Gateway gateway) {

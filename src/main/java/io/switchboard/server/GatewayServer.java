@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import io.switchboard.auth.AuthThrottle;
+import io.switchboard.auth.ClientRateLimit;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.plugin.Plugin;
 import io.switchboard.plugin.PluginChain;
@@ -83,6 +84,14 @@ public final class GatewayServer {
   private static Future<GatewayServer> start(Vertx vertx, boolean ownsVertx, GatewayConfig config,
       List<Plugin> extraPlugins) {
     int instances = config.server().eventLoops();
+    List<String> unserved = config.notYetServed();
+    if (!unserved.isEmpty()) {
+      if (ownsVertx) {
+        vertx.close();
+      }
+      return Future.failedFuture(new IllegalStateException("the config asks for what this build does not do yet:\n  "
+          + String.join("\n  ", unserved)));
+    }
     String exposed = exposure(config.server());
     if (exposed != null) {
       if (ownsVertx) {
@@ -115,7 +124,9 @@ public final class GatewayServer {
     }
     GatewayServer server = new GatewayServer(vertx, ownsVertx, health, plugins, config.server().shutdownTimeout());
     int[] boundPort = {config.server().port() == 0 ? freePort(config.server().host()) : config.server().port()};
-    Shared shared = new Shared(new AtomicInteger(), AuthThrottle.standard());
+    GatewayConfig.Limits clientLimits = config.server().limits();
+    Shared shared = new Shared(new AtomicInteger(), AuthThrottle.standard(), clientLimits.limitsClientRate()
+        ? ClientRateLimit.of(clientLimits.clientRps(), clientLimits.clientBurst()) : null);
     Future<String> deployed = health.start()
         .compose(v -> plugins.start())
         .compose(v -> vertx.deployVerticle(() -> {
@@ -140,7 +151,8 @@ public final class GatewayServer {
   }
 
   /** What every event loop's server shares: the count of open client connections, the failed-key throttle. */
-  private record Shared(AtomicInteger openConnections, AuthThrottle throttle) {}
+  /** {@code clientRate} is null when there is no per-address limit. */
+  private record Shared(AtomicInteger openConnections, AuthThrottle throttle, ClientRateLimit clientRate) {}
 
   /**
    * Why the gateway must not listen as configured, or null: without a key, nobody off this host may use it
@@ -279,7 +291,8 @@ public final class GatewayServer {
           // other threads (4.7 KB a connection, 24 MB at 5,000 open streams). ApiHandler answers on this loop.
           .setStrictThreadMode(true);
       ConnectionGuard connections = new ConnectionGuard(vertx, limits, shared.openConnections());
-      handler = new ApiHandler(gateway, (ContextInternal) context, shared.throttle(), connections);
+      handler = new ApiHandler(gateway, (ContextInternal) context, shared.throttle(), shared.clientRate(),
+          connections);
       Promise<HttpServer> listening = Promise.promise();
       vertx.createHttpServer(options)
           .connectionHandler(connections::opened)

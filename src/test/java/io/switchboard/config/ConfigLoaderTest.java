@@ -61,7 +61,7 @@ class ConfigLoaderTest {
     assertThat(oai.models()).containsExactly("my-finetune");
     assertThat(config.providers().get(1).apiKey().value()).isEqualTo("fallback-key");
     assertThat(config.providers().get(1).timeout()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.LOADBALANCE);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.LoadBalance.class);
     GatewayConfig.Target t = config.targets().get(0);
     assertThat(t.weight()).isEqualTo(3);
     assertThat(t.retry().attempts()).isEqualTo(4);

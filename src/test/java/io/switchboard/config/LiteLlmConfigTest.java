@@ -1,5 +1,7 @@
 package io.switchboard.config;
 
+import io.switchboard.config.litellm.LiteLlmConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -94,7 +96,7 @@ class LiteLlmConfigTest {
                 "https://api.openai.com/v1"),
             tuple("claude-3-5-sonnet", ProviderType.ANTHROPIC, "sk-ant-test",
                 "https://api.anthropic.com/v1"));
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.FALLBACK);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     // As in the guide's "after": two targets, the fallback group mapping the primary's name too.
     assertThat(config.targets()).extracting(Target::virtualKey, Target::modelMap).containsExactly(
         tuple("gpt-4o", Map.of("gpt-4o", "gpt-4o")),
@@ -363,7 +365,7 @@ class LiteLlmConfigTest {
         litellm_settings:
           fallbacks: [{smart: [claude]}]
         """, Map.of("ANTHROPIC_API_KEY", "a", "OTHER_KEY", "b"));
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.FALLBACK);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     assertThat(route(config, "smart")).containsExactly("smart -> claude-sonnet-4-20250514",
         "claude -> claude-3-5-haiku-20241022");
     assertThat(route(config, "claude")).containsExactly("claude -> claude-3-5-haiku-20241022");
@@ -409,7 +411,7 @@ class LiteLlmConfigTest {
           timeout: 30
           retry_after: 2
         """, Map.of("KEY_A", "a", "KEY_B", "b", "TEAM", "blue", "OPENAI_API_KEY", "c"));
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.LOADBALANCE);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.LoadBalance.class);
     assertThat(config.providers()).extracting(Provider::key).containsExactly("gpt-4o", "gpt-4o-2", "openai");
     Provider eu = config.providers().get(1);
     assertThat(eu.baseUrl()).isEqualTo("https://eu.example.com/v1");

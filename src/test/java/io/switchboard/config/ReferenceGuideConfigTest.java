@@ -55,7 +55,7 @@ class ReferenceGuideConfigTest {
     Provider anthropic = config.providers().get(1);
     assertThat(anthropic.type()).isEqualTo(ProviderType.ANTHROPIC);
     assertThat(anthropic.baseUrl()).isEqualTo("https://api.anthropic.com/v1");
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.FALLBACK);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     assertThat(config.targets()).hasSize(2);
     GatewayConfig.Retry retry = config.targets().get(0).retry();
     assertThat(retry.attempts()).isEqualTo(3);
@@ -113,7 +113,7 @@ class ReferenceGuideConfigTest {
       assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(600));
     });
     assertThat(config.targets()).extracting(GatewayConfig.Target::virtualKey).containsExactly("openai");
-    assertThat(config.strategy().mode()).isEqualTo(StrategyMode.FALLBACK);
+    assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     assertThat(config.aliases()).isEqualTo(Map.of("fast", "gpt-4o-mini"));
     assertThat(Set.copyOf(config.plugins())).isEmpty();
   }

@@ -3,7 +3,7 @@ package io.switchboard.config;
 import static io.switchboard.config.ConfigLoaderTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.config.GatewayConfig.Unpriced;
+import io.switchboard.config.StrategyConfig.Unpriced;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,16 +18,15 @@ class StrategyConfigTest {
   @Test
   void modeFieldsAreReadWithDefaults() {
     GatewayConfig latency = ConfigLoader.parse(PROVIDERS + "strategy: {mode: least_latency, exploration: 0.2}", Map.of());
-    assertThat(latency.strategy().mode()).isEqualTo(StrategyMode.LEAST_LATENCY);
-    assertThat(latency.strategy().exploration()).isEqualTo(0.2);
+    assertThat(latency.strategy().mode()).isInstanceOf(StrategyConfig.LeastLatency.class);
+    assertThat(((StrategyConfig.LeastLatency) latency.strategy().mode()).exploration()).isEqualTo(0.2);
     GatewayConfig cost = ConfigLoader.parse(PROVIDERS + "strategy: {mode: cost-optimized}", Map.of());
-    assertThat(cost.strategy().expectedOutputTokens()).isEqualTo(256);
-    assertThat(cost.strategy().unpriced()).isEqualTo(Unpriced.LAST);
-    assertThat(cost.strategy().exploration()).isEqualTo(0.05);
+    assertThat(((StrategyConfig.CostOptimized) cost.strategy().mode()).expectedOutputTokens()).isEqualTo(256);
+    assertThat(((StrategyConfig.CostOptimized) cost.strategy().mode()).unpriced()).isEqualTo(Unpriced.LAST);
     GatewayConfig cost2 = ConfigLoader.parse(PROVIDERS
         + "strategy: {mode: cost-optimized, expected_output_tokens: 1000, unpriced_strategy: exclude}", Map.of());
-    assertThat(cost2.strategy().expectedOutputTokens()).isEqualTo(1000);
-    assertThat(cost2.strategy().unpriced()).isEqualTo(Unpriced.EXCLUDE);
+    assertThat(((StrategyConfig.CostOptimized) cost2.strategy().mode()).expectedOutputTokens()).isEqualTo(1000);
+    assertThat(((StrategyConfig.CostOptimized) cost2.strategy().mode()).unpriced()).isEqualTo(Unpriced.EXCLUDE);
   }
 
   @Test
@@ -146,13 +145,13 @@ class StrategyConfigTest {
 
   @Test
   void liteLlmRoutingStrategiesMapToTheRealModes() {
-    Map<String, StrategyMode> expected = Map.of(
-        "simple-shuffle", StrategyMode.LOADBALANCE,
-        "usage-based-routing", StrategyMode.LOADBALANCE,
-        "usage-based-routing-v2", StrategyMode.LOADBALANCE,
-        "least-busy", StrategyMode.LEAST_BUSY,
-        "latency-based-routing", StrategyMode.LEAST_LATENCY,
-        "cost-based-routing", StrategyMode.COST_OPTIMIZED);
+    Map<String, Class<? extends StrategyConfig>> expected = Map.of(
+        "simple-shuffle", StrategyConfig.LoadBalance.class,
+        "usage-based-routing", StrategyConfig.LoadBalance.class,
+        "usage-based-routing-v2", StrategyConfig.LoadBalance.class,
+        "least-busy", StrategyConfig.LeastBusy.class,
+        "latency-based-routing", StrategyConfig.LeastLatency.class,
+        "cost-based-routing", StrategyConfig.CostOptimized.class);
     expected.forEach((litellm, mode) -> {
       GatewayConfig config = ConfigLoader.parse("""
           model_list:
@@ -163,7 +162,7 @@ class StrategyConfigTest {
           router_settings:
             routing_strategy: %s
           """.formatted(litellm), Map.of());
-      assertThat(config.strategy().mode()).as(litellm).isEqualTo(mode);
+      assertThat(config.strategy().mode()).as(litellm).isInstanceOf(mode);
     });
   }
 
@@ -180,7 +179,7 @@ class StrategyConfigTest {
             routing_strategy: %s
             fallbacks: [{gpt-4o: [claude]}]
           """.formatted(litellm), Map.of());
-      assertThat(config.strategy().mode()).as(litellm).isEqualTo(StrategyMode.FALLBACK);
+      assertThat(config.strategy().mode()).as(litellm).isInstanceOf(StrategyConfig.Fallback.class);
     }
   }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.config.ConfigLoader;
 import io.switchboard.config.GatewayConfig;
-import io.switchboard.config.GatewayConfig.Unpriced;
+import io.switchboard.config.StrategyConfig;
+import io.switchboard.config.StrategyConfig.Unpriced;
 import io.switchboard.pricing.PriceCatalog;
 import java.util.HashMap;
 import java.util.List;
@@ -310,6 +311,6 @@ class StrategiesTest {
           mode: ab-test
           variants: [{label: only, targets: [a]}]
         """, Map.of());
-    assertThat(config.strategy().variants().getFirst().targets()).containsExactly("a#1", "a#2");
+    assertThat(((StrategyConfig.AbTest) config.strategy().mode()).variants().getFirst().targets()).containsExactly("a#1", "a#2");
   }
 }

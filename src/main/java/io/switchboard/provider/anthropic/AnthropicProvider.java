@@ -8,6 +8,7 @@ import io.switchboard.config.GatewayConfig;
 import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
@@ -19,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,5 +97,10 @@ public final class AnthropicProvider implements ChatProvider {
     public ChunkTransformer streamTransformer() {
       return AnthropicSseStream.of(includeUsage);
     }
+  }
+
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return AnthropicRequestMapper.parameters();
   }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.ApiException;
 import io.switchboard.api.Json;
 import io.switchboard.api.UnsupportedParamPolicy;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.UnsupportedParams;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +27,42 @@ public final class AnthropicRequestMapper {
   static final int DEFAULT_MAX_TOKENS = 4096;
 
   /** What each top-level OpenAI field becomes. Anything not listed has no Anthropic equivalent. */
-  private enum Rule { MAPPED, NO_OP_IF_DEFAULT }
+  /**
+   * FORWARD: the provider has the parameter under the same name and meaning (case and nesting aside);
+   * TRANSLATE: it is expressed through a differently named or shaped one; NO_OP_IF_DEFAULT: only its default is
+   * honoured (any other value has no equivalent).
+   */
+  private enum Rule { FORWARD, TRANSLATE, NO_OP_IF_DEFAULT }
 
   private static final Map<String, Rule> FIELDS = Map.ofEntries(
-      Map.entry("model", Rule.MAPPED), // replaced by the routed upstream model
-      Map.entry("messages", Rule.MAPPED),
-      Map.entry("max_tokens", Rule.MAPPED),
-      Map.entry("max_completion_tokens", Rule.MAPPED),
-      Map.entry("stop", Rule.MAPPED),
-      Map.entry("temperature", Rule.MAPPED),
-      Map.entry("top_p", Rule.MAPPED),
-      Map.entry("top_k", Rule.MAPPED),
-      Map.entry("stream", Rule.MAPPED),
-      Map.entry("user", Rule.MAPPED),
-      Map.entry("tools", Rule.MAPPED),
-      Map.entry("tool_choice", Rule.MAPPED),
-      Map.entry("parallel_tool_calls", Rule.MAPPED),
+      Map.entry("model", Rule.TRANSLATE), // replaced by the routed upstream model
+      Map.entry("messages", Rule.TRANSLATE),
+      Map.entry("max_tokens", Rule.FORWARD),
+      Map.entry("max_completion_tokens", Rule.TRANSLATE),
+      Map.entry("stop", Rule.TRANSLATE),
+      Map.entry("temperature", Rule.FORWARD),
+      Map.entry("top_p", Rule.FORWARD),
+      Map.entry("top_k", Rule.FORWARD),
+      Map.entry("stream", Rule.FORWARD),
+      Map.entry("user", Rule.TRANSLATE),
+      Map.entry("tools", Rule.TRANSLATE),
+      Map.entry("tool_choice", Rule.TRANSLATE),
+      Map.entry("parallel_tool_calls", Rule.TRANSLATE),
       // include_usage is honoured by the stream mapper, which always knows the usage.
       Map.entry("stream_options", Rule.NO_OP_IF_DEFAULT),
       Map.entry("n", Rule.NO_OP_IF_DEFAULT),
       Map.entry("response_format", Rule.NO_OP_IF_DEFAULT));
 
   private AnthropicRequestMapper() {}
+
+  /** How each reported OpenAI parameter reaches this provider, for {@code GET /v1/capabilities}. */
+  public static Map<String, ParameterSupport> parameters() {
+    return ParameterSupport.table(p -> switch (FIELDS.getOrDefault(p, Rule.NO_OP_IF_DEFAULT)) {
+      case FORWARD -> ParameterSupport.FORWARD;
+      case TRANSLATE -> ParameterSupport.TRANSLATE;
+      case NO_OP_IF_DEFAULT -> ParameterSupport.UNSUPPORTED;
+    });
+  }
 
   /**
    * Translates {@code chat}; parameters Anthropic cannot honour go through {@code policy}, and under

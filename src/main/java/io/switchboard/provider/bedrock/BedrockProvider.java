@@ -10,6 +10,7 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
@@ -203,5 +204,10 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
     public ChunkTransformer streamTransformer() {
       throw new UnsupportedOperationException("InvokeModel answers are not streamed here");
     }
+  }
+
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return BedrockRequestMapper.parameters();
   }
 }

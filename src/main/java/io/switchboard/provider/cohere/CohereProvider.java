@@ -9,6 +9,7 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
@@ -23,6 +24,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,5 +160,10 @@ public final class CohereProvider implements ChatProvider, EmbeddingProvider {
   /** SSE decode, map each Cohere event to OpenAI chunks, SSE encode; ends with {@code [DONE]}. */
   static MappedSseStream stream(CohereStreamMapper mapper) {
     return new MappedSseStream(mapper::onEvent, mapper::onEnd);
+  }
+
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return CohereRequestMapper.parameters();
   }
 }

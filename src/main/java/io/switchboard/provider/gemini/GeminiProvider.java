@@ -9,6 +9,7 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
@@ -18,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -97,5 +99,10 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
               + "\" is not a valid Gemini model id (expected: letters, digits, '.', '-', '_', '@')");
     }
     return id;
+  }
+
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return GeminiRequestMapper.parameters();
   }
 }

@@ -10,6 +10,7 @@ import io.switchboard.provider.CompletionProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.ResponseCodec;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,5 +125,10 @@ public final class OpenAiProvider implements ChatProvider, CompletionProvider, E
       headers.set(authHeader, authValue);
     }
     return http.post(path, headers, body, request, codec);
+  }
+
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return quirks.parameters();
   }
 }

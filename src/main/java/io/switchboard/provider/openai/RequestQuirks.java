@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.api.Json;
 import io.switchboard.config.Preset;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.vertx.core.buffer.Buffer;
@@ -76,5 +77,11 @@ record RequestQuirks(Preset.Quirks quirks) {
   private static boolean injectedOnly(UpstreamRequest request) {
     JsonNode options = request.body().get(STREAM_OPTIONS);
     return request.usageInjected() && options.size() == 1 && options.has("include_usage");
+  }
+
+  /** A preset's unsupported parameters, its renamed ones, and the rest forwarded as sent. */
+  Map<String, ParameterSupport> parameters() {
+    return ParameterSupport.table(p -> quirks.unsupported().contains(p) ? ParameterSupport.UNSUPPORTED
+        : quirks.renamed().containsKey(p) ? ParameterSupport.TRANSLATE : ParameterSupport.FORWARD);
   }
 }

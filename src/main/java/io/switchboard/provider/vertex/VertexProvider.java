@@ -9,14 +9,15 @@ import io.switchboard.provider.ChatProvider;
 import io.switchboard.provider.EmbeddingProvider;
 import io.switchboard.provider.HttpUpstream;
 import io.switchboard.provider.ModelInfo;
+import io.switchboard.provider.ParameterSupport;
 import io.switchboard.provider.UnsupportedParams;
 import io.switchboard.provider.UpstreamRequest;
 import io.switchboard.provider.UpstreamResponse;
 import io.switchboard.provider.anthropic.AnthropicRequestMapper;
 import io.switchboard.provider.gemini.GeminiCodec;
-import io.switchboard.provider.gemini.GoogleEmbeddingCodec;
 import io.switchboard.provider.gemini.GeminiModels;
 import io.switchboard.provider.gemini.GeminiRequestMapper;
+import io.switchboard.provider.gemini.GoogleEmbeddingCodec;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -24,6 +25,7 @@ import io.vertx.core.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -148,5 +150,11 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
   private static ApiException invalidModel() {
     return ApiException.invalidRequest("model", "invalid_value",
         "model: not a valid Vertex AI model id (expected: letters, digits, '.', '-', '_', '@')");
+  }
+
+  /** Gemini's table: the models Vertex serves by default. Claude models on Vertex follow Anthropic's. */
+  @Override
+  public Map<String, ParameterSupport> parameters() {
+    return GeminiRequestMapper.parameters();
   }
 }
