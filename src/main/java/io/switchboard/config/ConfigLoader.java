@@ -89,6 +89,37 @@ public final class ConfigLoader {
 
   /** Parses YAML or JSON (JSON is read by the YAML parser, of which it is a subset). */
   public static GatewayConfig parse(String text, Map<String, String> env) {
+    return parse(text, env, null);
+  }
+
+  /**
+   * What {@code validate} reports: the config, and the variables it names that this environment does not set.
+   * A file is often checked away from the machine that holds its secrets (in CI, on a laptop); the reference
+   * gateway accepts such a file too. {@code serve} reads the file with {@link #parse} and refuses an unset one.
+   */
+  public record Checked(GatewayConfig config, List<String> unsetVariables) {}
+
+  public static Checked check(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(List.of(file + ": no such file"));
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
+    }
+    return check(text, env);
+  }
+
+  public static Checked check(String text, Map<String, String> env) {
+    List<EnvSubstitution.Unset> unset = new ArrayList<>();
+    GatewayConfig config = parse(text, env, unset);
+    return new Checked(config, unset.stream().map(u -> u.path() + ": environment variable " + u.variable()
+        + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})").toList());
+  }
+
+  /** {@code unset}: null to refuse unset variables, else where they are noted (and the values they hid spared). */
+  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset) {
     JsonNode root;
     try {
       root = YamlTree.read(text);
@@ -116,8 +147,17 @@ public final class ConfigLoader {
       }
     }
     ReadEnvironment read = new ReadEnvironment(env);
-    EnvSubstitution.substitute(root, read, reader);
+    if (unset == null) {
+      EnvSubstitution.substitute(root, read, reader);
+    } else {
+      EnvSubstitution.substitute(root, read, reader, unset);
+    }
     GatewayConfig config = read((ObjectNode) root, reader, read);
+    if (unset != null) {
+      // A value that came from an unset variable is empty here, not wrong: its problems are not the file's.
+      reader.problems().removeIf(p -> unset.stream().anyMatch(u -> p.startsWith(u.path() + ":")
+          || p.startsWith(u.path() + ".") || p.startsWith(u.path() + "[")));
+    }
     if (!reader.problems().isEmpty()) {
       // Problems in translated LiteLLM settings are reported where the file has them.
       throw new ConfigException(read.scrub(LiteLlmConfig.relocate(reader.problems(), origins)));

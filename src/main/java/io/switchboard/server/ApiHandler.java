@@ -101,6 +101,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
   private final ObjectNode models;
   private final Buffer modelList;
   private final Buffer capabilities;
+  private final AdminPluginsEndpoint adminPlugins;
 
   /**
    * {@code loop}: the context of the verticle whose server this handler serves; its answers are written there.
@@ -122,6 +123,7 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     this.models = modelList(gateway);
     this.modelList = Json.buffer(models);
     this.capabilities = Json.buffer(capabilities(gateway));
+    this.adminPlugins = new AdminPluginsEndpoint(gateway.config());
   }
 
   /** Requests of this handler still being answered; read on its event loop. */
@@ -229,6 +231,14 @@ final class ApiHandler implements Handler<HttpServerRequest> {
       case "/embeddings" -> post(request, method, Operation.EMBEDDINGS, requestId, start, call);
       case "/models" -> get(request, method, () -> json(response, 200, modelList));
       case "/capabilities" -> get(request, method, () -> json(response, 200, capabilities));
+      // Past the check above, a gateway with a master key has seen it; one without has no admin API.
+      case AdminPluginsEndpoint.PATH -> get(request, method, () -> {
+        if (auth == null) {
+          error(response, AdminPluginsEndpoint.noMasterKey());
+        } else {
+          json(response, 200, adminPlugins.list());
+        }
+      });
       default -> {
         if (path.startsWith("/models/")) {
           get(request, method, () -> model(response, path.substring("/models/".length())));

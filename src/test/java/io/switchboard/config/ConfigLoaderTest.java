@@ -146,8 +146,9 @@ class ConfigLoaderTest {
         extra: true
         """, Map.of());
     assertThat(problems).containsExactlyInAnyOrder(
-        "extra: unknown field (expected one of: aliases, circuit_breaker, compatibility, context_window_fallback, plugins, "
-            + "pricing_file, providers, request_timeout, server, state, strategy, targets, virtual_keys)",
+        "extra: unknown field (expected one of: aliases, apiVersion, batch_target, circuit_breaker, compatibility, "
+            + "context_window_fallback, max_request_bytes, mcp_servers, observability, plugins, pricing_file, providers, "
+            + "request_timeout, responses_target, server, state, strategy, targets, virtual_keys)",
         "providers[0].timeot: unknown field (expected one of: api_key, base_url, connect_timeout, headers, http2, key, "
             + "models, provider, stream_idle_timeout, timeout, tls)",
         "providers[0].provider: is not a provider type (expected: " + ConfigLoader.expectedProviders() + ")",
