@@ -220,6 +220,35 @@ class FerroProvidersTest {
   }
 
   @Test
+  void vertexAiWithFerrosApiKeySendsItAsXGoogApiKey() throws Exception {
+    String url = "http://127.0.0.1:" + mock.actualPort();
+    Map<String, String> env = Map.of("VERTEX_AI_PROJECT_ID", "p1", "VERTEX_AI_REGION", "us-central1",
+        "VERTEX_AI_API_KEY", "vk", "VERTEX_AI_BASE_URL", url);
+    GatewayConfig gateway = ConfigLoader.parse(ferroConfig("vertex-ai"), env);
+    assertThat(gateway.providers()).extracting(GatewayConfig.Provider::key).containsExactly("vertex-ai");
+    ChatProvider provider = (ChatProvider) ProviderRegistry.create(gateway.providers().getFirst(), gateway, vertx,
+        client);
+    ObjectNode body = Json.object().put("model", "gemini-2.0-flash");
+    body.putArray("messages").addObject().put("role", "user").put("content", "hi");
+    RECEIVED.clear();
+    Promise<UpstreamResponse> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> provider.chat(
+        new UpstreamRequest(body, Json.buffer(body), "gemini-2.0-flash", false, "r1")).onComplete(done));
+    try {
+      done.future().await(10, TimeUnit.SECONDS);
+    } catch (Exception expected) {
+      // The mock answers 500.
+    }
+    assertThat(RECEIVED).hasSize(1);
+    assertThat(RECEIVED.getFirst().uri())
+        .isEqualTo("/v1/projects/p1/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent");
+    assertThat(RECEIVED.getFirst().headers().get("x-goog-api-key")).isEqualTo("vk");
+    assertThat(RECEIVED.getFirst().headers().contains("authorization")).isFalse();
+    // The project alone (Ferro would try Application Default Credentials, which Switchboard does not read) adds none.
+    assertThatThrownBy(() -> keys(Map.of("VERTEX_AI_PROJECT_ID", "p1"))).isInstanceOf(ConfigException.class);
+  }
+
+  @Test
   void bedrockRegistersFromFerrosVariables() {
     assertThat(keys(Map.of("AWS_REGION", "us-east-1", "AWS_BEARER_TOKEN_BEDROCK", "k"))).containsExactly("bedrock");
   }
