@@ -154,13 +154,13 @@ final class DoctorCommand implements Command {
     Set<String> names = new LinkedHashSet<>();
     for (ProviderType type : ProviderType.values()) {
       if (type.envPrefix() != null) {
-        names.add(type.envPrefix() + "_API_KEY");
+        names.addAll(type.apiKeyEnv());
         names.add(type.envPrefix() + "_BASE_URL");
       }
     }
     for (Preset preset : Presets.all()) {
       names.addAll(preset.apiKeyEnv());
-      names.add(preset.envPrefix() + "_BASE_URL");
+      names.addAll(preset.baseUrlEnv());
     }
     names.addAll(OTHER_VARIABLES);
     return names.stream().filter(n -> io.variable(n) != null).toList();

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record Preset(String name, List<String> aliases, String baseUrl, String envPrefix, boolean keyRequired,
     List<String> keyEnv, Auth auth, Map<String, List<String>> options, Quirks quirks, Pattern families,
-    List<ModelInfo> models) {
+    List<ModelInfo> models, Environment environment) {
   public Preset {
     aliases = List.copyOf(aliases);
     keyEnv = List.copyOf(keyEnv);
@@ -27,11 +27,64 @@ public record Preset(String name, List<String> aliases, String baseUrl, String e
     models = List.copyOf(models);
   }
 
+  /**
+   * Where the preset meets the environment beyond {@code <P>_API_KEY} and {@code <P>_BASE_URL}.
+   *
+   * @param prefixAliases more prefixes read as {@code <P>}, after the preset's own (DASHSCOPE for qwen)
+   * @param baseUrlEnv more variables read for the base URL, before the {@code <P>_BASE_URL}s (OLLAMA_HOST)
+   * @param register the sets of variables that add the provider when a config has no providers block: it is
+   *     added when every variable of one set is set; empty: each prefix's {@code _API_KEY} (or {@code _BASE_URL}
+   *     for a server that needs no key) alone
+   * @param apiRoot how a configured base URL becomes the API root
+   */
+  public record Environment(List<String> prefixAliases, List<String> baseUrlEnv, List<List<String>> register,
+      ApiRoot apiRoot) {
+    public static final Environment DEFAULT = new Environment(List.of(), List.of(), List.of(), null);
+
+    public Environment {
+      prefixAliases = List.copyOf(prefixAliases);
+      baseUrlEnv = List.copyOf(baseUrlEnv);
+      register = register.stream().map(List::copyOf).toList();
+    }
+  }
+
+  private List<String> prefixes() {
+    List<String> out = new java.util.ArrayList<>(List.of(envPrefix));
+    out.addAll(environment.prefixAliases());
+    return out;
+  }
+
   /** The variables read for the API key, in order. */
   public List<String> apiKeyEnv() {
-    List<String> names = new java.util.ArrayList<>(List.of(envPrefix + "_API_KEY"));
+    List<String> names = new java.util.ArrayList<>(prefixes().stream().map(p -> p + "_API_KEY").toList());
     names.addAll(keyEnv);
     return names;
+  }
+
+  /** The variables read for the base URL, in order. */
+  public List<String> baseUrlEnv() {
+    List<String> names = new java.util.ArrayList<>(environment.baseUrlEnv());
+    prefixes().forEach(p -> names.add(p + "_BASE_URL"));
+    return names;
+  }
+
+  /** The sets of variables any of which, all set, adds this preset's provider from the environment alone. */
+  public List<List<String>> registerEnv() {
+    if (!environment.register().isEmpty()) {
+      return environment.register();
+    }
+    String suffix = keyRequired ? "_API_KEY" : "_BASE_URL";
+    return prefixes().stream().map(p -> List.of(p + suffix)).toList();
+  }
+
+  /** Whether {@code env} adds this preset's provider when a config has no providers block. */
+  public boolean registeredBy(Map<String, String> env) {
+    return registerEnv().stream().anyMatch(set -> set.stream().allMatch(n -> !env.getOrDefault(n, "").isBlank()));
+  }
+
+  /** How a configured base URL becomes the API root: Ferro's rule unless the preset says otherwise. */
+  public ApiRoot apiRoot() {
+    return environment.apiRoot() != null ? environment.apiRoot() : ApiRoot.of(baseUrl);
   }
 
   /**

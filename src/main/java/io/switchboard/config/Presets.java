@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class Presets {
   private static final String RESOURCE = "/providers/openai-compatible.yaml";
   private static final Set<String> FIELDS = Set.of("aliases", "base_url", "env", "key_env", "key_required", "auth",
-      "options", "unsupported_params", "renamed_params", "stream_usage", "repair_tool_calls", "families", "models");
+      "options", "unsupported_params", "renamed_params", "stream_usage", "repair_tool_calls", "families", "models", "base_url_env", "register", "base_url_style");
   private static final Set<String> MODEL_FIELDS = Set.of("id", "context", "vision", "tools", "embedding");
   /** A {@code {name}} placeholder in a base URL. */
   static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
@@ -96,7 +96,12 @@ public final class Presets {
       }
     }
     String baseUrl = node.path("base_url").asText(null);
-    String env = node.path("env").asText(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+    List<String> envs = strings(node.path("env"));
+    String env = envs.isEmpty() ? name.toUpperCase(Locale.ROOT).replace('-', '_') : envs.getFirst();
+    List<List<String>> register = new ArrayList<>();
+    node.path("register").forEach(set -> register.add(strings(set)));
+    Preset.Environment environment = new Preset.Environment(envs.isEmpty() ? List.of() : envs.subList(1, envs.size()),
+        strings(node.path("base_url_env")), register, apiRoot(where, node.path("base_url_style")));
     Map<String, List<String>> options = new LinkedHashMap<>();
     node.path("options").fields().forEachRemaining(o -> options.put(o.getKey(), strings(o.getValue())));
     Set<String> placeholders = new HashSet<>();
@@ -118,7 +123,21 @@ public final class Presets {
     node.path("models").forEach(m -> models.add(model(where, m)));
     return new Preset(name, strings(node.path("aliases")), baseUrl, env, node.path("key_required").asBoolean(true),
         strings(node.path("key_env")), auth(where, node.path("auth")), options, quirks,
-        families == null ? null : Pattern.compile(families), models);
+        families == null ? null : Pattern.compile(families), models, environment);
+  }
+
+  /** {@code root} (the default: Ferro's rule), {@code verbatim}, or {@code {mount: <path>}}; null for the default. */
+  private static ApiRoot apiRoot(String where, JsonNode node) {
+    if (node.isMissingNode() || "root".equals(node.asText())) {
+      return null;
+    }
+    if ("verbatim".equals(node.asText())) {
+      return ApiRoot.VERBATIM;
+    }
+    if (node.path("mount").isTextual() && node.path("mount").asText().startsWith("/")) {
+      return ApiRoot.mount(node.path("mount").asText());
+    }
+    throw new IllegalStateException(where + ": base_url_style " + node + " (expected: root, verbatim, or {mount: /<path>})");
   }
 
   /** {@code bearer} (the default), {@code none}, or {@code {header: <name>}}. */

@@ -128,8 +128,7 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
     String envPrefix = preset != null ? preset.envPrefix() : type == null ? null : type.envPrefix();
     ProviderEntry entry = new ProviderEntry(r, node, path, env);
     // As the providers' own SDKs do: <P>_API_KEY and <P>_BASE_URL stand in for absent fields.
-    List<String> keyEnv = preset != null ? preset.apiKeyEnv()
-        : envPrefix == null ? List.of() : List.of(envPrefix + "_API_KEY");
+    List<String> keyEnv = preset != null ? preset.apiKeyEnv() : type == null ? List.of() : type.apiKeyEnv();
     Secret apiKey = entry.secret("api_key", keyEnv);
     boolean keyRequired = preset != null ? preset.keyRequired() : type != null && type.needsApiKey();
     if (keyRequired && apiKey == null) {
@@ -139,9 +138,16 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
     String baseUrl = baseUrl(node, path);
     // A blank base_url counts as absent; an unusable one was reported and gets no stand-in.
     boolean baseGiven = node.hasNonNull("base_url") && !node.get("base_url").asText().isBlank();
-    if (baseUrl == null && !baseGiven && envPrefix != null
-        && !env.getOrDefault(envPrefix + "_BASE_URL", "").isBlank()) {
-      baseUrl = checkUrl(env.get(envPrefix + "_BASE_URL"), path + ".base_url (from " + envPrefix + "_BASE_URL)");
+    List<String> baseUrlEnv = preset != null ? preset.baseUrlEnv()
+        : envPrefix == null ? List.of() : List.of(envPrefix + "_BASE_URL");
+    String baseUrlVar = baseGiven ? null
+        : baseUrlEnv.stream().filter(n -> !env.getOrDefault(n, "").isBlank()).findFirst().orElse(null);
+    if (baseUrl == null && baseUrlVar != null) {
+      baseUrl = checkUrl(env.get(baseUrlVar), path + ".base_url (from " + baseUrlVar + ")");
+    }
+    if (baseUrl != null && (preset != null || type != null)) {
+      // A bare host gets the provider's version segment; a versioned path is the API root as given.
+      baseUrl = (preset != null ? preset.apiRoot() : type.apiRoot()).resolve(baseUrl);
     }
     if (baseUrl == null && !baseGiven) {
       baseUrl = preset != null ? presetBaseUrl(preset, entry, typeName, path)
@@ -150,7 +156,7 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
       if (baseUrl == null && type == ProviderType.OPENAI_COMPATIBLE && !reported
           && (preset == null || preset.baseUrl() == null)) {
         r.problem(path + ".base_url", "is required for provider " + typeName
-            + (envPrefix == null ? "" : " (or set " + envPrefix + "_BASE_URL)"));
+            + (baseUrlEnv.isEmpty() ? "" : " (or set " + String.join(" or ", baseUrlEnv) + ")"));
       }
     }
     Map<String, String> headers = r.stringMap(node, "headers", path);
@@ -197,8 +203,10 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
       String value = entry.setting(option, envNames);
       String part = value == null ? null : optionValue(value);
       if (value == null) {
+        List<String> urlEnv = preset.environment().baseUrlEnv();
         r.problem(path + "." + option, "is required for provider " + typeName + " (or set "
-            + String.join(" or ", envNames) + ", or give base_url)");
+            + String.join(" or ", envNames) + ", or give base_url"
+            + (urlEnv.isEmpty() ? "" : " or " + String.join(" or ", urlEnv)) + ")");
         complete = false;
       } else if (part == null) {
         r.problem(path + "." + option, "is not a valid " + option
@@ -276,10 +284,9 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
       ProviderRegistry.kind(type).flatMap(k -> k.fromEnvironment().apply(env)).ifPresent(entries::add);
     }
     for (Preset preset : Presets.all()) {
-      // A preset needing a key comes from its key; a local server, from its address.
-      // Only <P>_API_KEY: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not add a provider.
-      String value = env.get(preset.envPrefix() + (preset.keyRequired() ? "_API_KEY" : "_BASE_URL"));
-      if (value != null && !value.isBlank()) {
+      // Only the preset's registering variables: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not
+      // add a provider.
+      if (preset.registeredBy(env)) {
         entries.add(JsonNodeFactory.instance.objectNode().put("key", preset.name()).put("provider", preset.name()));
       }
     }

@@ -19,9 +19,9 @@ public enum ProviderType {
    * The named OpenAI-compatible providers (groq, mistral, ...) are this type with a {@link Preset}.
    */
   OPENAI_COMPATIBLE("openai-compatible", null, null, null),
-  ANTHROPIC("anthropic", "https://api.anthropic.com", "ANTHROPIC", Pattern.compile("^claude-")),
+  ANTHROPIC("anthropic", "https://api.anthropic.com/v1", "ANTHROPIC", Pattern.compile("^claude-")),
   /** Google AI Studio's Gemini API (generateContent), with an API key. */
-  GEMINI("gemini", "https://generativelanguage.googleapis.com", "GEMINI",
+  GEMINI("gemini", "https://generativelanguage.googleapis.com/v1beta", "GEMINI",
       Pattern.compile("^(gemini-|gemma-|text-embedding-004|embedding-001|gemini-embedding-)")),
   /** Gemini and Anthropic models on Google Cloud's Vertex AI; the URL comes from the project and region. */
   VERTEX("vertex-ai", null, "VERTEX_AI", Pattern.compile("^(gemini-|claude-|text-embedding-|text-multilingual-)")),
@@ -29,9 +29,12 @@ public enum ProviderType {
   BEDROCK("bedrock", null, null, Pattern.compile(
       "^((us|eu|apac|global|us-gov)\\.)?(anthropic|amazon|meta|mistral|cohere|ai21|deepseek|qwen|openai|writer)\\.")),
   /** Cohere's v2 chat and embed APIs. */
-  COHERE("cohere", "https://api.cohere.com", "COHERE", Pattern.compile("^(command|embed-|c4ai-)")),
+  COHERE("cohere", "https://api.cohere.com/v2", "COHERE", Pattern.compile("^(command|embed-|c4ai-)")),
   /** Azure OpenAI: deployments under a resource endpoint, with {@code api-version}. */
   AZURE("azure", null, "AZURE_OPENAI", null),
+  /** Replicate's predictions API; serves the models its config (or REPLICATE_TEXT_MODELS) lists. */
+  REPLICATE("replicate", "https://api.replicate.com/v1", "REPLICATE",
+      Pattern.compile("^meta/meta-llama-3\\.1-(405b|70b|8b)-instruct(:|$)")),
   /** Built in, answers in OpenAI format without any network; serves any model unless its config lists some. */
   MOCK("mock", null, null, null);
 
@@ -86,7 +89,29 @@ public enum ProviderType {
 
   /** Whether {@code api_key} (or {@code <P>_API_KEY}) is required; other kinds check their own credentials. */
   public boolean needsApiKey() {
-    return this == OPENAI || this == ANTHROPIC || this == GEMINI || this == COHERE;
+    return this == OPENAI || this == ANTHROPIC || this == GEMINI || this == COHERE || this == REPLICATE;
+  }
+
+  /** The variables read for the API key, in order: Replicate's is a token, as Replicate and Ferro name it. */
+  public List<String> apiKeyEnv() {
+    if (envPrefix == null) {
+      return List.of();
+    }
+    return this == REPLICATE ? List.of("REPLICATE_API_TOKEN", "REPLICATE_API_KEY") : List.of(envPrefix + "_API_KEY");
+  }
+
+  /**
+   * How a configured base URL becomes this kind's API root: Ferro's rule (a bare host gets the version
+   * segment, a path is the root); Cohere's base URL is where its versioned paths are mounted, as Ferro reads it.
+   * Vertex AI's root is {@code https://{region}-aiplatform.googleapis.com/v1}; Bedrock's and Azure's carry no
+   * version, so their base URLs are used as given.
+   */
+  public ApiRoot apiRoot() {
+    return switch (this) {
+      case COHERE -> ApiRoot.mount("/v2");
+      case VERTEX -> ApiRoot.of("/v1");
+      default -> ApiRoot.of(defaultBaseUrl);
+    };
   }
 
   public static Optional<ProviderType> parse(String name) {
@@ -104,6 +129,6 @@ public enum ProviderType {
 
   /** Kinds configured from {@code <P>_API_KEY} alone when a config has no providers block. */
   static List<ProviderType> fromEnvironment() {
-    return List.of(OPENAI, ANTHROPIC, GEMINI, COHERE);
+    return List.of(OPENAI, ANTHROPIC, GEMINI, COHERE, REPLICATE);
   }
 }

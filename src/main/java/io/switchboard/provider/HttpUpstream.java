@@ -101,20 +101,44 @@ public final class HttpUpstream {
    */
   public Future<UpstreamResponse> post(String path, MultiMap headers, Buffer body, UpstreamRequest request,
       ResponseCodec codec) {
+    return send(HttpMethod.POST, host, port, ssl, basePath + path, headers, body, request, codec);
+  }
+
+  /**
+   * A GET of {@code url}, an absolute URL the upstream handed back (a prediction to poll, a stream to follow),
+   * as {@link #post} otherwise. The caller checks the URL's host before sending credentials to it.
+   */
+  public Future<UpstreamResponse> get(URI url, MultiMap headers, UpstreamRequest request, ResponseCodec codec) {
+    boolean https = "https".equals(url.getScheme());
+    int urlPort = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+    String target = url.getRawPath() + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+    return send(HttpMethod.GET, url.getHost(), urlPort, https, target, headers, null, request, codec);
+  }
+
+  /** The base URL's scheme, host and port, for a caller checking where a URL it was handed points. */
+  public boolean sameOrigin(URI url) {
+    int urlPort = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+    return ("https".equals(url.getScheme()) == ssl) && host.equalsIgnoreCase(String.valueOf(url.getHost()))
+        && urlPort == port;
+  }
+
+  private Future<UpstreamResponse> send(HttpMethod method, String toHost, int toPort, boolean toSsl, String uri,
+      MultiMap headers, Buffer body, UpstreamRequest request, ResponseCodec codec) {
     boolean stream = request.stream();
     Duration timeout = request.timeout() == null ? config.timeout() : request.timeout();
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(host)
-        .setPort(port)
-        .setSsl(ssl)
-        .setURI(basePath + path)
+        .setMethod(method)
+        .setHost(toHost)
+        .setPort(toPort)
+        .setSsl(toSsl)
+        .setURI(uri)
         .setHeaders(headers)
         // No idle timeout on the request: the attempt's timer and then the stream's idle timer cover every
         // wait, and a third timer per request is measurable.
         .setConnectTimeout(Math.min(timeout.toMillis(), config.connectTimeout().toMillis()));
-    if (sslOptions != null) {
-      options.setSslOptions(sslOptions);
+    ClientSSLOptions tls = !toSsl ? null : ssl ? sslOptions : UpstreamTls.sslOptions(config.tls());
+    if (tls != null) {
+      options.setSslOptions(tls);
     }
     Attempt attempt = new Attempt(timeout, codec, stream, headers);
     request.cancellation().onCancel(() -> {
@@ -132,7 +156,7 @@ public final class HttpUpstream {
           if (attempt.isDone()) {
             upstream.reset();  // timed out or cancelled while connecting
           }
-          return upstream.send(body);
+          return body == null ? upstream.send() : upstream.send(body);
         })
         .onComplete(ar -> {
           if (ar.succeeded()) {

@@ -16,6 +16,7 @@ import io.switchboard.provider.bedrock.BedrockOptions;
 import io.switchboard.provider.bedrock.BedrockProvider;
 import io.switchboard.provider.mock.MockProvider;
 import io.switchboard.provider.openai.OpenAiProvider;
+import io.switchboard.provider.replicate.ReplicateProvider;
 import io.switchboard.provider.vertex.VertexOptions;
 import io.switchboard.provider.vertex.VertexProvider;
 import io.vertx.core.Vertx;
@@ -60,7 +61,7 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new AnthropicProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.COHERE, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.COHERE),
           (c, g, v, h) -> new CohereProvider(c, g.onUnsupportedParam(), v, h)),
-      new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token"), AzureOptions::read, ProviderRegistry::azure,
+      new Kind(ProviderType.AZURE, Set.of("api_version", "azure_ad_token", "deployment"), AzureOptions::read, ProviderRegistry::azure,
           (c, g, v, h) -> new AzureOpenAiProvider(c, v, h)),
       new Kind(ProviderType.GEMINI, Set.of(), e -> ProviderOptions.NONE, byApiKey(ProviderType.GEMINI),
           (c, g, v, h) -> new GeminiProvider(c, g.onUnsupportedParam(), v, h)),
@@ -68,6 +69,8 @@ public final class ProviderRegistry {
           (c, g, v, h) -> new VertexProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.BEDROCK, BedrockOptions.KEYS, BedrockOptions::read, BedrockOptions::fromEnvironment,
           (c, g, v, h) -> new BedrockProvider(c, g.onUnsupportedParam(), v, h)),
+      new Kind(ProviderType.REPLICATE, Set.of(), e -> ProviderOptions.NONE, ReplicateProvider::fromEnvironment,
+          (c, g, v, h) -> new ReplicateProvider(c, g.onUnsupportedParam(), v, h)),
       new Kind(ProviderType.MOCK, Set.of(), e -> ProviderOptions.NONE, env -> Optional.empty(),
           (c, g, v, h) -> new MockProvider(c, v))));
 
@@ -101,7 +104,8 @@ public final class ProviderRegistry {
     if (!credential || !endpoint) {
       return Optional.empty();
     }
-    return Optional.of(JsonNodeFactory.instance.objectNode().put("key", ProviderType.AZURE.configName())
+    // Registered under Ferro's name, which its configs' targets use.
+    return Optional.of(JsonNodeFactory.instance.objectNode().put("key", "azure-openai")
         .put("provider", ProviderType.AZURE.configName()));
   }
 

@@ -40,6 +40,11 @@ public record UpstreamRequest(ObjectNode body, Buffer originalBytes, String mode
     this(body, originalBytes, model, stream, requestId, null, cancellation, usageInjected);
   }
 
+  /** The same request, streamed or not: a provider that makes a stream in two calls sends the first whole. */
+  public UpstreamRequest withStream(boolean stream) {
+    return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout, cancellation, usageInjected);
+  }
+
   /** The same request with this attempt's timeout (null: the provider's). */
   public UpstreamRequest withTimeout(Duration timeout) {
     return new UpstreamRequest(body, originalBytes, model, stream, requestId, timeout, cancellation, usageInjected);

@@ -95,7 +95,7 @@ class LiteLlmConfigTest {
             tuple("gpt-4o", ProviderType.OPENAI, "sk-openai-test",
                 "https://api.openai.com/v1"),
             tuple("claude-3-5-sonnet", ProviderType.ANTHROPIC, "sk-ant-test",
-                "https://api.anthropic.com"));
+                "https://api.anthropic.com/v1"));
     assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     // As in the guide's "after": two targets, the fallback group mapping the primary's name too.
     assertThat(config.targets()).extracting(Target::virtualKey, Target::modelMap).containsExactly(

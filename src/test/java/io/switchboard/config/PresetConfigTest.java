@@ -42,7 +42,8 @@ class PresetConfigTest {
   @Test
   void aMissingKeyNamesTheFieldAndEveryVariable() {
     assertThat(problems("providers: [{key: hf, provider: hugging-face}]", Map.of())).containsExactly(
-        "providers[0].api_key: is required for provider hugging-face (or set HUGGINGFACE_API_KEY or HF_TOKEN)");
+        "providers[0].api_key: is required for provider hugging-face (or set HUGGING_FACE_API_KEY or "
+            + "HUGGINGFACE_API_KEY or HF_TOKEN)");
   }
 
   @Test
@@ -71,9 +72,10 @@ class PresetConfigTest {
         """, Map.of())).containsExactly(
         "providers[0].account_id: is required for provider cloudflare (or set CLOUDFLARE_ACCOUNT_ID or "
             + "CF_ACCOUNT_ID, or give base_url)",
-        "providers[1].workspace: is required for provider databricks (or set DATABRICKS_HOST or "
-            + "DATABRICKS_WORKSPACE, or give base_url)",
-        "providers[2].resource: is required for provider azure-foundry (or set AZURE_AI_RESOURCE, or give base_url)",
+        "providers[1].workspace: is required for provider databricks (or set DATABRICKS_WORKSPACE, or give "
+            + "base_url or DATABRICKS_HOST)",
+        "providers[2].resource: is required for provider azure-foundry (or set AZURE_AI_RESOURCE, or give base_url "
+            + "or AZURE_FOUNDRY_ENDPOINT)",
         "providers[3].base_url: is required for provider vllm (or set VLLM_BASE_URL)");
   }
 

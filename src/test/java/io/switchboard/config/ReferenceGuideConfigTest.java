@@ -54,7 +54,7 @@ class ReferenceGuideConfigTest {
     assertThat(openai.baseUrl()).isEqualTo("https://api.openai.com/v1");
     Provider anthropic = config.providers().get(1);
     assertThat(anthropic.type()).isEqualTo(ProviderType.ANTHROPIC);
-    assertThat(anthropic.baseUrl()).isEqualTo("https://api.anthropic.com");
+    assertThat(anthropic.baseUrl()).isEqualTo("https://api.anthropic.com/v1");
     assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
     assertThat(config.targets()).hasSize(2);
     GatewayConfig.Retry retry = config.targets().get(0).retry();

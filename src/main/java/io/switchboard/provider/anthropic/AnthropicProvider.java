@@ -75,7 +75,7 @@ public final class AnthropicProvider implements ChatProvider {
     }
     headers.set("x-api-key", config.apiKey().value());
     boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
-    return http.post("/v1/messages", headers, Json.buffer(body), request, new Codec(includeUsage));
+    return http.post("/messages", headers, Json.buffer(body), request, new Codec(includeUsage));
   }
 
   private record Codec(boolean includeUsage) implements ResponseCodec {

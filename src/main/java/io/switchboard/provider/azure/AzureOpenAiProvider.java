@@ -98,7 +98,8 @@ public final class AzureOpenAiProvider implements ChatProvider, CompletionProvid
   private Future<UpstreamResponse> send(String operation, UpstreamRequest request) {
     MultiMap headers = http.baseHeaders(request.stream());
     headers.set(authHeader, authValue);
-    return http.post(path(operation, request.model()), headers, request.passthroughBytes(), request, codec);
+    String deployment = options.deployment() != null ? options.deployment() : request.model();
+    return http.post(path(operation, deployment), headers, request.passthroughBytes(), request, codec);
   }
 
   /**

@@ -10,14 +10,21 @@ import java.util.regex.Pattern;
 /**
  * Azure OpenAI's own settings. {@code endpoint} is the resource endpoint from AZURE_OPENAI_ENDPOINT, set
  * only when the entry has no base_url (nor AZURE_OPENAI_BASE_URL, which the loader reads); {@code adToken},
- * when set, is sent as a bearer token instead of the api-key header.
+ * when set, is sent as a bearer token instead of the api-key header; {@code deployment}, when set (AZURE_OPENAI_DEPLOYMENT,
+ * as Ferro reads it), is the deployment every request goes to.
  */
-public record AzureOptions(String endpoint, String apiVersion, Secret adToken) implements ProviderOptions {
+public record AzureOptions(String endpoint, String apiVersion, Secret adToken, String deployment)
+    implements ProviderOptions {
   /** The current GA data-plane version. */
   public static final String DEFAULT_API_VERSION = "2024-10-21";
   /** Selects the version-less {@code /openai/v1/} API, where the model travels in the body. */
   public static final String V1 = "v1";
   private static final Pattern VERSION = Pattern.compile("v1|\\d{4}-\\d{2}-\\d{2}(-preview)?");
+
+  /** Without a fixed deployment: the deployment is the request's (upstream) model name. */
+  public AzureOptions(String endpoint, String apiVersion, Secret adToken) {
+    this(endpoint, apiVersion, adToken, null);
+  }
 
   public boolean v1() {
     return V1.equals(apiVersion);
@@ -62,7 +69,9 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
         return null;
       }
     }
-    return new AzureOptions(endpoint, apiVersion.strip(), adToken);
+    // Ferro's AZURE_OPENAI_DEPLOYMENT: one deployment answers every model.
+    String deployment = entry.setting("deployment", List.of("AZURE_OPENAI_DEPLOYMENT"));
+    return new AzureOptions(endpoint, apiVersion.strip(), adToken, deployment == null ? null : deployment.strip());
   }
 
   /** The endpoint without trailing slashes, or null when it is not a usable http(s) URL. */
@@ -82,6 +91,7 @@ public record AzureOptions(String endpoint, String apiVersion, Secret adToken) i
 
   @Override
   public String toString() {
-    return "AzureOptions[endpoint=" + endpoint + ", apiVersion=" + apiVersion + ", adToken=" + adToken + "]";
+    return "AzureOptions[endpoint=" + endpoint + ", apiVersion=" + apiVersion + ", adToken=" + adToken
+        + ", deployment=" + deployment + "]";
   }
 }

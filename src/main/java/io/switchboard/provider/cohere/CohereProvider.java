@@ -84,7 +84,7 @@ public final class CohereProvider implements ChatProvider, EmbeddingProvider {
     ObjectNode body = CohereRequestMapper.toChatRequest(request.body(), request.model(), policy, warnings);
     logWarnings(request, warnings);
     boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
-    return http.post("/v2/chat", headers(request), Json.buffer(body), request,
+    return http.post("/chat", headers(request), Json.buffer(body), request,
         new ChatCodec(config, request.model(), includeUsage));
   }
 
@@ -94,7 +94,7 @@ public final class CohereProvider implements ChatProvider, EmbeddingProvider {
     ObjectNode body = CohereEmbeddings.toEmbedRequest(request.body(), request.model(),
         new UnsupportedParams(policy, "cohere", warnings));
     logWarnings(request, warnings);
-    return http.post("/v2/embed", headers(request), Json.buffer(body), request,
+    return http.post("/embed", headers(request), Json.buffer(body), request,
         new EmbedCodec(config, request.model(), CohereEmbeddings.base64(request.body())));
   }
 

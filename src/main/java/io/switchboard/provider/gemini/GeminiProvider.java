@@ -61,7 +61,7 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
     ObjectNode body = GeminiRequestMapper.toGenerateContentRequest(request.body(), policy, warnings);
     logWarnings(request, warnings);
     boolean includeUsage = request.body().path("stream_options").path("include_usage").asBoolean(false);
-    String path = "/v1beta/models/" + model + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    String path = "/models/" + model + (request.stream() ? ":streamGenerateContent?alt=sse" : ":generateContent");
     return http.post(path, headers(request.stream()), Json.buffer(body), request,
         new GeminiCodec(config.key(), model, includeUsage, config.apiKey().value()));
   }
@@ -73,7 +73,7 @@ public final class GeminiProvider implements ChatProvider, EmbeddingProvider {
     ObjectNode body = GeminiEmbeddings.toBatchRequest(request.body(), model,
         new UnsupportedParams(policy, "gemini", warnings));
     logWarnings(request, warnings);
-    return http.post("/v1beta/models/" + model + ":batchEmbedContents", headers(false), Json.buffer(body), request,
+    return http.post("/models/" + model + ":batchEmbedContents", headers(false), Json.buffer(body), request,
         new GoogleEmbeddingCodec(new GeminiCodec(config.key(), model, false, config.apiKey().value()),
             response -> GeminiEmbeddings.toOpenAi(response, request.body(), model)));
   }

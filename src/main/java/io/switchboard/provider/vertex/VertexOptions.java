@@ -21,7 +21,8 @@ public record VertexOptions(String project, String region, ServiceAccount creden
   public static final Set<String> KEYS = Set.of("project", "region", "credentials");
   public static final String DEFAULT_REGION = "us-central1";
   static final List<String> PROJECT_ENV = List.of("VERTEX_AI_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
-  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS");
+  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "VERTEX_AI_SERVICE_ACCOUNT_JSON",
+      "GOOGLE_APPLICATION_CREDENTIALS");
   private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9.:-]*");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
 
@@ -47,11 +48,14 @@ public record VertexOptions(String project, String region, ServiceAccount creden
       ok = false;
     }
     ServiceAccount account = null;
-    if (credentials == null) {
+    // Read by the loader as api_key; here only to know whether a service account may be absent.
+    boolean apiKey = entry.secret("api_key", List.of("VERTEX_AI_API_KEY")) != null;
+    if (credentials == null && !apiKey) {
       entry.problem("credentials", "is required for provider vertex-ai: a service-account JSON file or its "
-          + "contents (or set VERTEX_AI_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS)");
+          + "contents, or an api_key (or set VERTEX_AI_SERVICE_ACCOUNT_JSON, VERTEX_AI_CREDENTIALS, "
+          + "GOOGLE_APPLICATION_CREDENTIALS or VERTEX_AI_API_KEY)");
       ok = false;
-    } else {
+    } else if (credentials != null) {
       account = serviceAccount(entry, credentials.value());
       ok &= account != null;
     }
@@ -89,16 +93,17 @@ public record VertexOptions(String project, String region, ServiceAccount creden
 
   /** An entry when a project and credentials are set in the environment; the reader reads the rest. */
   public static Optional<ObjectNode> fromEnvironment(Map<String, String> env) {
-    boolean credentials = CREDENTIALS_ENV.stream().anyMatch(n -> !env.getOrDefault(n, "").isBlank());
+    boolean credentials = CREDENTIALS_ENV.stream().anyMatch(n -> !env.getOrDefault(n, "").isBlank())
+        || !env.getOrDefault("VERTEX_AI_API_KEY", "").isBlank();
     if (env.getOrDefault("VERTEX_AI_PROJECT_ID", "").isBlank() || !credentials) {
       return Optional.empty();
     }
     return Optional.of(JsonNodeFactory.instance.objectNode().put("key", "vertex-ai").put("provider", "vertex-ai"));
   }
 
-  /** {@code https://{region}-aiplatform.googleapis.com}, or the global endpoint's host. */
+  /** {@code https://{region}-aiplatform.googleapis.com/v1}, or the global endpoint's. */
   public String defaultBaseUrl() {
-    return region.equals("global") ? "https://aiplatform.googleapis.com"
-        : "https://" + region + "-aiplatform.googleapis.com";
+    return region.equals("global") ? "https://aiplatform.googleapis.com/v1"
+        : "https://" + region + "-aiplatform.googleapis.com/v1";
   }
 }

@@ -65,8 +65,22 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     this.policy = policy;
     this.http = new HttpUpstream(vertx, client, config,
         config.baseUrl() != null ? config.baseUrl() : options.defaultBaseUrl());
-    this.tokens = new AccessTokens(client, options.credentials(), config.key(), Clock.systemUTC(),
-        config.connectTimeout().plus(config.connectTimeout()));
+    // With an API key (VERTEX_AI_API_KEY, as Ferro reads it) and no service account, no token is ever fetched.
+    this.tokens = options.credentials() == null ? null : new AccessTokens(client, options.credentials(), config.key(),
+        Clock.systemUTC(), config.connectTimeout().plus(config.connectTimeout()));
+  }
+
+  /** An access token for the service account; the API key itself when there is none. */
+  private Future<String> credential() {
+    return tokens != null ? tokens.token() : Future.succeededFuture(config.apiKey().value());
+  }
+
+  private void authorize(MultiMap headers, String credential) {
+    if (tokens != null) {
+      headers.set("authorization", "Bearer " + credential);
+    } else {
+      headers.set("x-goog-api-key", credential);
+    }
   }
 
   @Override
@@ -109,11 +123,11 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     if (!warnings.isEmpty()) {
       LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
     }
-    String path = "/v1/projects/" + options.project() + "/locations/" + options.region() + "/publishers/"
+    String path = "/projects/" + options.project() + "/locations/" + options.region() + "/publishers/"
         + publisher + "/models/" + model + method;
-    return tokens.token().compose(token -> {
+    return credential().compose(token -> {
       MultiMap headers = http.baseHeaders(request.stream());
-      headers.set("authorization", "Bearer " + token);
+      authorize(headers, token);
       return http.post(path, headers, Json.buffer(body), request, claude
           ? new VertexAnthropicCodec(config.key(), includeUsage, token)
           : new GeminiCodec(config.key(), model, includeUsage, token));
@@ -136,11 +150,11 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     if (!warnings.isEmpty()) {
       LOG.warn("request {} to {}: {}", request.requestId(), config.key(), String.join("; ", warnings));
     }
-    String path = "/v1/projects/" + options.project() + "/locations/" + options.region()
+    String path = "/projects/" + options.project() + "/locations/" + options.region()
         + "/publishers/google/models/" + model + ":predict";
-    return tokens.token().compose(token -> {
+    return credential().compose(token -> {
       MultiMap headers = http.baseHeaders(false);
-      headers.set("authorization", "Bearer " + token);
+      authorize(headers, token);
       return http.post(path, headers, Json.buffer(body), request, new GoogleEmbeddingCodec(
           new GeminiCodec(config.key(), model, false, token),
           response -> VertexEmbeddings.toOpenAi(response, request.body(), model)));

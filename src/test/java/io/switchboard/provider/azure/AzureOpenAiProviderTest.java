@@ -64,6 +64,19 @@ class AzureOpenAiProviderTest {
   }
 
   @Test
+  void aDeploymentFromTheFieldOrFerrosVariableIsFixedAndOtherwiseTheModelIsTheDeployment() {
+    GatewayConfig.Provider field = load("{key: az, provider: azure, base_url: https://r.openai.azure.com, api_key: k,"
+        + " deployment: prod-gpt}", Map.of("AZURE_OPENAI_DEPLOYMENT", "ignored"));
+    assertThat(((AzureOptions) field.options()).deployment()).isEqualTo("prod-gpt");
+    GatewayConfig.Provider env = load("{key: az, provider: azure-openai, api_key: k}", Map.of(
+        "AZURE_OPENAI_ENDPOINT", "https://e.openai.azure.com", "AZURE_OPENAI_DEPLOYMENT", "dep1"));
+    assertThat(((AzureOptions) env.options()).deployment()).isEqualTo("dep1");
+    GatewayConfig.Provider none = load("{key: az, provider: azure, base_url: https://r.openai.azure.com, api_key: k}",
+        Map.of());
+    assertThat(((AzureOptions) none.options()).deployment()).isNull();
+  }
+
+  @Test
   void v1SelectsTheVersionlessApi() {
     GatewayConfig.Provider p = load("{key: az, provider: azure, base_url: https://r.openai.azure.com, api_key: k,"
         + " api_version: v1}", Map.of());

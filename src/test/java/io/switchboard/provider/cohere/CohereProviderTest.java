@@ -29,7 +29,7 @@ class CohereProviderTest {
   void keyFromTheEnvironmentAndTheDefaultBaseUrl() {
     CohereProvider p = provider("{key: co, provider: cohere}", Map.of("COHERE_API_KEY", "co-env"));
     assertThat(p.config().apiKey().value()).isEqualTo("co-env");
-    assertThat(p.config().baseUrl()).isEqualTo("https://api.cohere.com");
+    assertThat(p.config().baseUrl()).isEqualTo("https://api.cohere.com/v2");
     assertThat(p.serves("command-a-03-2025")).isTrue();
     assertThat(p.serves("embed-v4.0")).isTrue();
     assertThat(p.serves("gpt-4o")).isFalse();

@@ -55,7 +55,7 @@ class GeminiSchemaTest {
     GatewayConfig.Provider gemini = config.providers().stream().filter(p -> p.type() == ProviderType.GEMINI)
         .findFirst().orElseThrow();
     assertThat(gemini.apiKey().value()).isEqualTo("AIza-env-key-123456");
-    assertThat(gemini.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com");
+    assertThat(gemini.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com/v1beta");
     GatewayConfig aliased = ConfigLoader.parse("""
         providers:
           - {key: g, provider: google-ai-studio, api_key: k1}

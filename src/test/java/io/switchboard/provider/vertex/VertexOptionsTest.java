@@ -19,6 +19,24 @@ class VertexOptionsTest {
   @TempDir Path dir;
 
   @Test
+  void registeredFromFerrosVariablesUnderFerrosName() throws Exception {
+    Path file = dir.resolve("sa.json");
+    Files.writeString(file, KEYS.serviceAccountJson("https://oauth2.googleapis.com/token"));
+    GatewayConfig config = ConfigLoader.parse("targets: [{virtual_key: vertex-ai}]", Map.of(
+        "VERTEX_AI_PROJECT_ID", "p1", "VERTEX_AI_REGION", "europe-west4",
+        "VERTEX_AI_SERVICE_ACCOUNT_JSON", file.toString()));
+    GatewayConfig.Provider p = config.providers().getFirst();
+    assertThat(p.key()).isEqualTo("vertex-ai");
+    assertThat(((VertexOptions) p.options()).defaultBaseUrl())
+        .isEqualTo("https://europe-west4-aiplatform.googleapis.com/v1");
+    // A bare host given as the base URL gets the /v1 root.
+    GatewayConfig proxied = ConfigLoader.parse("targets: [{virtual_key: vertex-ai}]", Map.of(
+        "VERTEX_AI_PROJECT_ID", "p1", "VERTEX_AI_SERVICE_ACCOUNT_JSON", file.toString(),
+        "VERTEX_AI_BASE_URL", "https://vertex-proxy.internal"));
+    assertThat(proxied.providers().getFirst().baseUrl()).isEqualTo("https://vertex-proxy.internal/v1");
+  }
+
+  @Test
   void fromAServiceAccountFile() throws Exception {
     Path file = dir.resolve("sa.json");
     Files.writeString(file, KEYS.serviceAccountJson("https://oauth2.googleapis.com/token"));
@@ -31,7 +49,7 @@ class VertexOptionsTest {
     VertexOptions options = (VertexOptions) p.options();
     assertThat(options.project()).isEqualTo("my-project");
     assertThat(options.region()).isEqualTo("us-central1");
-    assertThat(options.defaultBaseUrl()).isEqualTo("https://us-central1-aiplatform.googleapis.com");
+    assertThat(options.defaultBaseUrl()).isEqualTo("https://us-central1-aiplatform.googleapis.com/v1");
     assertThat(options.credentials().clientEmail()).isEqualTo("gateway@test-project.iam.gserviceaccount.com");
     assertThat(options.credentials().privateKey().getEncoded()).isEqualTo(KEYS.pair.getPrivate().getEncoded());
     assertThat(options.toString()).doesNotContain(KEYS.privateKeyPem().substring(40, 80)).contains("<redacted>");
@@ -46,7 +64,7 @@ class VertexOptionsTest {
         .orElseThrow();
     VertexOptions options = (VertexOptions) p.options();
     assertThat(options.project()).isEqualTo("env-project");
-    assertThat(options.defaultBaseUrl()).isEqualTo("https://aiplatform.googleapis.com");
+    assertThat(options.defaultBaseUrl()).isEqualTo("https://aiplatform.googleapis.com/v1");
     assertThat(VertexOptions.fromEnvironment(Map.of("VERTEX_AI_PROJECT_ID", "p"))).isEmpty();
   }
 
