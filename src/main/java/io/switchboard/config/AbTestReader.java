@@ -40,7 +40,8 @@ final class AbTestReader {
       for (int i = 0; i < node.get("variants").size(); i++) {
         Variant v = variant(r, node.get("variants").get(i), "strategy.variants[" + i + "]", in.targets());
         if (v != null && !labels.add(v.label())) {
-          r.problem("strategy.variants[" + i + "].label", "\"" + v.label() + "\" is used twice (expected: unique labels)");
+          r.problem("strategy.variants[" + i + "].label",
+              "\"" + v.label() + "\" is used twice (expected: unique labels)");
         } else if (v != null) {
           variants.add(v);
         }

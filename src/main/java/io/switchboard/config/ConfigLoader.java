@@ -128,7 +128,8 @@ public final class ConfigLoader {
     StrategyReader.Mode mode = strategies.mode(root.get("strategy"));
     Set<Integer> failoverOn = strategies.failoverOn(root.get("strategy"));
     ResilienceReader resilienceReader = new ResilienceReader(r);
-    CircuitBreaker defaultBreaker = resilienceReader.circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
+    CircuitBreaker defaultBreaker =
+        resilienceReader.circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
     List<Target> targets = new TargetReader(r).read(root.get("targets"), providers, defaultBreaker);
     Resilience resilience = resilienceReader.resilience(root, targets);
     if (mode == null) {
