@@ -136,7 +136,7 @@ public final class ConfigLoader {
       mode = StrategyReader.defaultMode(root.get("strategy"));
     }
     if (mode.type() == StrategyConfig.LoadBalance.class && !targets.isEmpty()
-        && targets.stream().mapToInt(Target::weight).sum() == 0) {
+        && targets.stream().mapToDouble(Target::weight).sum() == 0) {
       r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
     }
     Map<String, String> aliases = new AliasReader(r).read(root);

@@ -63,7 +63,7 @@ class ConfigLoaderTest {
     assertThat(config.providers().get(1).timeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.LoadBalance.class);
     GatewayConfig.Target t = config.targets().get(0);
-    assertThat(t.weight()).isEqualTo(3);
+    assertThat(t.weight()).isEqualTo(3.0);
     assertThat(t.retry().attempts()).isEqualTo(4);
     assertThat(t.retry().retryOnStatus()).containsExactly(500);
     assertThat(t.retry().initialBackoff()).isEqualTo(Duration.ofMillis(50));

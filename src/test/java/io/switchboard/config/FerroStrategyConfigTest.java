@@ -240,6 +240,26 @@ class FerroStrategyConfigTest {
         "strategy.unpriced_strategy: does not apply to mode fallback (expected with: cost-optimized)");
     // Ferro refuses loadbalance when no target has a weight (its weights default to 0); here a weight
     // defaults to 1, so the same file balances evenly.
-    assertThat(load("strategy: {mode: loadbalance}\n").targets()).allSatisfy(t -> assertThat(t.weight()).isEqualTo(1));
+    assertThat(load("strategy: {mode: loadbalance}\n").targets()).allSatisfy(t -> assertThat(t.weight()).isEqualTo(1.0));
+  }
+
+  @Test
+  void targetWeightsMayBeFractionalAsFerroWritesThem() {
+    GatewayConfig config = ConfigLoader.parse("""
+        strategy: {mode: loadbalance}
+        targets:
+          - {virtual_key: openai, weight: 0.5}
+          - {virtual_key: groq, weight: 2}
+        """, ENV);
+    assertThat(config.targets()).extracting(GatewayConfig.Target::weight).containsExactly(0.5, 2.0);
+    assertThat(problems("""
+        strategy: {mode: loadbalance}
+        targets: [{virtual_key: openai, weight: -0.5}, {virtual_key: groq, weight: 0}]
+        """, ENV)).containsExactly("targets[0].weight: -0.5 is out of range (expected: 0 to 1000000)");
+    assertThat(problems("""
+        strategy: {mode: loadbalance}
+        targets: [{virtual_key: openai, weight: 0}, {virtual_key: groq, weight: 0.0}]
+        """, ENV)).containsExactly(
+        "targets: every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
   }
 }

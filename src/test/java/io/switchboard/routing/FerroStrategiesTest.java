@@ -194,6 +194,24 @@ class FerroStrategiesTest {
   }
 
   @Test
+  void loadbalanceDrawsByFractionalTargetWeights() {
+    ModelRouter router = routerOf(ConfigLoader.parse("""
+        strategy: {mode: loadbalance}
+        targets:
+          - {virtual_key: openai, weight: 0.25}
+          - {virtual_key: anthropic, weight: 0.75, models: [gpt-4o]}
+        """, ENV));
+    Random random = new Random(3);
+    Map<String, Integer> first = new HashMap<>();
+    for (int i = 0; i < 4000; i++) {
+      List<String> plan = route(router, new Ask("gpt-4o", "hi"), random);
+      assertThat(plan).as("a pool mode: the other target follows").hasSize(2);
+      first.merge(plan.getFirst(), 1, Integer::sum);
+    }
+    assertThat(first.get("openai") / 4000.0).isBetween(0.22, 0.28);
+  }
+
+  @Test
   void switchboardsOwnVariantsKeepFailuresInsideTheArm() {
     ModelRouter router = router("""
         strategy: {mode: ab-test, variants: [{label: challenger, weight: 1, targets: anthropic}]}
