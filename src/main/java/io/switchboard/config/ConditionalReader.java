@@ -115,9 +115,8 @@ final class ConditionalReader {
       r.problem(path + ".key", "\"" + key + "\" is not a condition key (expected: "
           + String.join(", ", FERRO_CONDITION_KEYS) + ")");
     } else if (key != null) {
-      if (key.equals("metadata") && (field == null || field.isBlank() || !field.strip().equals(field))) {
-        r.problem(path + ".field", "is required for key metadata (expected: the metadata entry's name, "
-            + "no surrounding spaces)");
+      if (key.equals("metadata") && (field == null || field.isBlank())) {
+        r.problem(path + ".field", "is required for key metadata (expected: the metadata entry's name)");
       } else if (!key.equals("metadata") && field != null) {
         r.problem(path + ".field", "applies to key metadata only");
       }

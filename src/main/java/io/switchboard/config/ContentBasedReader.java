@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -22,8 +21,6 @@ final class ContentBasedReader {
   private static final Set<String> RULE_KEYS = Set.of("prompt_contains", "prompt_not_contains", "prompt_regex", "then");
   private static final Set<String> FERRO_KEYS = Set.of("type", "value", "target_key", "target_keys");
   private static final List<String> FERRO_TYPES = List.of("prompt_contains", "prompt_not_contains", "prompt_regex");
-  // Ferro compiles its patterns with Go's RE2, which has no look-around, backreference or atomic group.
-  private static final Pattern NOT_RE2 = Pattern.compile("\\\\(?:[1-9]|k<)|\\(\\?(?:[=!>]|<[=!])");
 
   private ContentBasedReader() {}
 
@@ -83,10 +80,39 @@ final class ContentBasedReader {
     return then.isEmpty() ? null : rule;
   }
 
+  /**
+   * The first construct Java accepts and Go's RE2 (Ferro's engine) refuses: a backreference, a look-around or
+   * an atomic group; null when there is none. Escaped characters and character classes are skipped.
+   */
+  static String notRe2(String regex) {
+    boolean inClass = false;
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\' && i + 1 < regex.length()) {
+        char next = regex.charAt(i + 1);
+        if (!inClass && (next >= '1' && next <= '9' || next == 'k' && regex.startsWith("<", i + 2))) {
+          return regex.substring(i, i + 2);
+        }
+        i++;
+      } else if (c == '[') {
+        inClass = true;
+      } else if (c == ']') {
+        inClass = false;
+      } else if (!inClass && c == '(') {
+        for (String group : List.of("(?=", "(?!", "(?<=", "(?<!", "(?>")) {
+          if (regex.startsWith(group, i)) {
+            return group;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   private static Pattern regex(NodeReader r, String value, String path) {
-    Matcher unsupported = NOT_RE2.matcher(value);
-    if (unsupported.find()) {
-      r.problem(path, "\"" + value + "\" uses " + unsupported.group() + ", which Ferro's regular expressions "
+    String unsupported = notRe2(value);
+    if (unsupported != null) {
+      r.problem(path, "\"" + value + "\" uses " + unsupported + ", which Ferro's regular expressions "
           + "(RE2) do not support (expected: no look-around, backreference or atomic group)");
       return null;
     }

@@ -78,7 +78,7 @@ record StrategyReader(NodeReader r) {
     Set<String> keys = new HashSet<>(COMMON_KEYS);
     MODES.forEach(m -> keys.addAll(m.fields()));
     r.onlyKeys(node, "strategy", keys);
-    String name = r.string(node, "mode", "strategy", true);
+    String name = r.string(node, "mode", "strategy", false);
     if (name == null) {
       return null;
     }
@@ -88,7 +88,7 @@ record StrategyReader(NodeReader r) {
     });
   }
 
-  /** The mode when the block gives none: fallback without a block, single with one. */
+  /** The mode when the block gives none: fallback without a block, single with one (as Ferro). */
   static Mode defaultMode(JsonNode node) {
     return mode(node == null ? "fallback" : "single").orElseThrow();
   }
@@ -101,8 +101,10 @@ record StrategyReader(NodeReader r) {
 
   /** The mode's settings; each field belongs to one mode (or two), and is a problem with any other. */
   Strategy read(JsonNode node, Mode mode, Set<Integer> failoverOn, List<Target> targets) {
-    if (node == null || !node.isObject() || mode(node.path("mode").asText("").toLowerCase(Locale.ROOT)).isEmpty()) {
-      // No mode, or a bad one already reported: the default mode, single or fallback, which have no fields.
+    boolean badMode = node != null && node.isObject() && node.hasNonNull("mode")
+        && mode(node.path("mode").asText("").toLowerCase(Locale.ROOT)).isEmpty();
+    if (node == null || !node.isObject() || badMode) {
+      // No block, or a bad mode already reported: the default mode, single or fallback, which have no fields.
       return new Strategy(mode.reader().apply(new Input(r, JsonNodeFactory.instance.objectNode(), targets)),
           failoverOn);
     }

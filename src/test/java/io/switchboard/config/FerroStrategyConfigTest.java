@@ -95,7 +95,7 @@ class FerroStrategyConfigTest {
         .containsExactly("strategy.conditions[0].value: key stream takes true or false, got \"yes\"");
     assertThat(refused("strategy: {mode: conditional, conditions: [{key: metadata, value: a, target_key: openai}]}"))
         .containsExactly("strategy.conditions[0].field: is required for key metadata (expected: the metadata "
-            + "entry's name, no surrounding spaces)");
+            + "entry's name)");
     assertThat(refused("strategy: {mode: conditional, conditions: [{key: model, field: t, value: a, target_key: groq}]}"))
         .containsExactly("strategy.conditions[0].field: applies to key metadata only");
     assertThat(refused("strategy: {mode: conditional, conditions: [{key: model, value: a}]}"))
@@ -241,6 +241,26 @@ class FerroStrategyConfigTest {
     // Ferro refuses loadbalance when no target has a weight (its weights default to 0); here a weight
     // defaults to 1, so the same file balances evenly.
     assertThat(load("strategy: {mode: loadbalance}\n").targets()).allSatisfy(t -> assertThat(t.weight()).isEqualTo(1.0));
+  }
+
+  @Test
+  void aBlockWithoutModeIsSingleAsInFerro() {
+    assertThat(load("strategy: {}\n").strategy().mode()).isInstanceOf(StrategyConfig.Single.class);
+    assertThat(refused("strategy: {conditions: [{key: model, value: a, target_key: openai}]}")).containsExactly(
+        "strategy.conditions: does not apply to mode single (expected with: conditional)");
+    // A deliberate difference: with no strategy block at all, Ferro asks the first target (single);
+    // Switchboard tries every serving target in order (fallback).
+    assertThat(ConfigLoader.parse(TARGETS, ENV).strategy().mode()).isInstanceOf(StrategyConfig.Fallback.class);
+  }
+
+  @Test
+  void ferroRegularExpressionsAreRe2() {
+    assertThat(ContentBasedReader.notRe2("a(?=b)")).isEqualTo("(?=");
+    assertThat(ContentBasedReader.notRe2("(?<!x)y")).isEqualTo("(?<!");
+    assertThat(ContentBasedReader.notRe2("(a)\\1")).isEqualTo("\\1");
+    assertThat(ContentBasedReader.notRe2("\\\\1(a)")).as("an escaped backslash, then 1").isNull();
+    assertThat(ContentBasedReader.notRe2("[(?=]x")).as("inside a class").isNull();
+    assertThat(ContentBasedReader.notRe2("(?i)\\b(code|function)\\b(?:x)")).isNull();
   }
 
   @Test
