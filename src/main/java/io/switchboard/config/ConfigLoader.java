@@ -175,14 +175,15 @@ public final class ConfigLoader {
     StrategyReader.Mode mode = strategies.mode(root.get("strategy"));
     Set<Integer> failoverOn = strategies.failoverOn(root.get("strategy"));
     ResilienceReader resilienceReader = new ResilienceReader(r);
-    CircuitBreaker defaultBreaker = resilienceReader.circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
+    CircuitBreaker defaultBreaker =
+        resilienceReader.circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
     List<Target> targets = new TargetReader(r).read(root.get("targets"), providers, defaultBreaker);
     Resilience resilience = resilienceReader.resilience(root, targets);
     if (mode == null) {
       mode = StrategyReader.defaultMode(root.get("strategy"));
     }
     if (mode.type() == StrategyConfig.LoadBalance.class && !targets.isEmpty()
-        && targets.stream().mapToInt(Target::weight).sum() == 0) {
+        && targets.stream().mapToDouble(Target::weight).sum() == 0) {
       r.problem("targets", "every weight is 0 (expected: at least one target with weight > 0 for loadbalance)");
     }
     Map<String, String> aliases = new AliasReader(r).read(root);

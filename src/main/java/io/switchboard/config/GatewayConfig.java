@@ -297,13 +297,14 @@ public record GatewayConfig(
   }
 
   /**
-   * {@code id} names the target in headers, logs and routing state: its {@code name} when the config gives
+   * {@code weight} is the target's relative share under loadbalance (fractional, as Ferro writes it; 0:
+   * drained). {@code id} names the target in headers, logs and routing state: its {@code name} when the config gives
    * one, else its provider key, made unique with {@code #n} when several targets share a provider.
    * {@code circuitBreaker} and {@code concurrency} are null when off; {@code timeout} (per attempt) is null
    * when the provider's applies.
    */
   public record Target(
-      String id, String virtualKey, int weight, Retry retry, List<String> models, Map<String, String> modelMap,
+      String id, String virtualKey, double weight, Retry retry, List<String> models, Map<String, String> modelMap,
       CircuitBreaker circuitBreaker, Concurrency concurrency, Duration timeout) {
     public Target {
       models = List.copyOf(models);
@@ -311,7 +312,7 @@ public record GatewayConfig(
     }
 
     /** A target without breaker, concurrency cap or timeout of its own. */
-    public Target(String id, String virtualKey, int weight, Retry retry, List<String> models,
+    public Target(String id, String virtualKey, double weight, Retry retry, List<String> models,
         Map<String, String> modelMap) {
       this(id, virtualKey, weight, retry, models, modelMap, null, null, null);
     }

@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Request-wide resilience: {@code request_timeout}, {@code circuit_breaker}, {@code context_window_fallback}, {@code state}. */
+/**
+ * Request-wide resilience: {@code request_timeout}, {@code circuit_breaker} (the targets' default),
+ * {@code context_window_fallback} and {@code state}.
+ */
 record ResilienceReader(NodeReader r) {
   private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout");
   private static final Set<String> STATE_KEYS = Set.of("backend", "url", "key_prefix");

@@ -40,28 +40,49 @@ public sealed interface StrategyConfig {
     public static final int DEFAULT_EXPECTED_OUTPUT_TOKENS = 256;
   }
 
-  /** The first condition whose query matches names the chain to try; {@code defaultTargets} otherwise. */
-  record Conditional(List<Condition> conditions, List<String> defaultTargets) implements StrategyConfig {
+  /**
+   * The first condition that matches names the chain to try. Written in Switchboard's form ({@code query},
+   * {@code then}), a chain none of whose targets serves the model falls to {@code defaultTargets}, and then to
+   * every target that serves it. Written in Ferro's form ({@code key}, {@code value}, {@code target_key}),
+   * the chosen chain is all that is asked: the matched one, else {@code defaultTargets}, else the first
+   * target; when none of it serves the model, the answer is a 404 {@code model_not_found}.
+   */
+  record Conditional(List<Condition> conditions, List<String> defaultTargets, Form form) implements StrategyConfig {
     public Conditional {
       conditions = List.copyOf(conditions);
       defaultTargets = List.copyOf(defaultTargets);
     }
   }
 
-  /** The first rule that holds over the user's text names the chain to try; {@code defaultTargets} otherwise. */
-  record ContentBased(List<ContentRule> rules, List<String> defaultTargets) implements StrategyConfig {
+  /**
+   * The first rule that holds over the user's text names the chain to try; {@code defaultTargets} otherwise.
+   * {@code form} decides what happens when the chain does not serve the model, as for {@link Conditional}.
+   */
+  record ContentBased(List<ContentRule> rules, List<String> defaultTargets, Form form) implements StrategyConfig {
     public ContentBased {
       rules = List.copyOf(rules);
       defaultTargets = List.copyOf(defaultTargets);
     }
   }
 
-  /** Each request draws a variant by weight and tries its targets. */
-  record AbTest(List<Variant> variants) implements StrategyConfig {
+  /**
+   * Each request draws a variant by weight among those serving the model. Switchboard's form
+   * ({@code variants}) tries the variant's targets only, and every serving target, unlabelled, when no variant
+   * serves the model. Ferro's ({@code ab_variants}) tries the variant's target, then every other serving target
+   * in configured order, and answers 404 {@code model_not_found} when no variant with a weight serves the model.
+   */
+  record AbTest(List<Variant> variants, Form form) implements StrategyConfig {
     public AbTest {
       variants = List.copyOf(variants);
     }
   }
+
+  /**
+   * Which vocabulary a rule list was written in; the failure semantics come with it. Ferro's modes that name
+   * their target (conditional, content-based) ask that target only, where Switchboard's own form serves a
+   * request the rules did not foresee from the other targets.
+   */
+  enum Form { SWITCHBOARD, FERRO }
 
   /** cost-optimized: where targets whose model has no price go. */
   enum Unpriced { LAST, FIRST, EXCLUDE }
@@ -85,8 +106,8 @@ public sealed interface StrategyConfig {
     }
   }
 
-  /** ab-test: one arm of the experiment. */
-  record Variant(String label, int weight, List<String> targets) {
+  /** ab-test: one arm of the experiment; {@code weight} is its relative share (0: drained). */
+  record Variant(String label, double weight, List<String> targets) {
     public Variant {
       targets = List.copyOf(targets);
     }

@@ -52,9 +52,9 @@ record StrategyReader(NodeReader r) {
       new Mode(CostOptimized.class, List.of("cost-optimized", "cost_optimized"),
           Set.of("expected_output_tokens", "unpriced_strategy"), StrategyReader::costOptimized),
       new Mode(Conditional.class, List.of("conditional"), Set.of("conditions", "default"), ConditionalReader::read),
-      new Mode(ContentBased.class, List.of("content-based", "content_based"), Set.of("rules", "default"),
-          ContentBasedReader::read),
-      new Mode(AbTest.class, List.of("ab-test", "ab_test"), Set.of("variants"), AbTestReader::read));
+      new Mode(ContentBased.class, List.of("content-based", "content_based"),
+          Set.of("rules", "content_conditions", "default"), ContentBasedReader::read),
+      new Mode(AbTest.class, List.of("ab-test", "ab_test"), Set.of("variants", "ab_variants"), AbTestReader::read));
 
   private static final Set<String> COMMON_KEYS = Set.of("mode", "failover_on_status_codes");
 
@@ -78,7 +78,7 @@ record StrategyReader(NodeReader r) {
     Set<String> keys = new HashSet<>(COMMON_KEYS);
     MODES.forEach(m -> keys.addAll(m.fields()));
     r.onlyKeys(node, "strategy", keys);
-    String name = r.string(node, "mode", "strategy", true);
+    String name = r.string(node, "mode", "strategy", false);
     if (name == null) {
       return null;
     }
@@ -88,7 +88,7 @@ record StrategyReader(NodeReader r) {
     });
   }
 
-  /** The mode when the block gives none: fallback without a block, single with one. */
+  /** The mode when the block gives none: fallback without a block, single with one (as Ferro). */
   static Mode defaultMode(JsonNode node) {
     return mode(node == null ? "fallback" : "single").orElseThrow();
   }
@@ -101,8 +101,10 @@ record StrategyReader(NodeReader r) {
 
   /** The mode's settings; each field belongs to one mode (or two), and is a problem with any other. */
   Strategy read(JsonNode node, Mode mode, Set<Integer> failoverOn, List<Target> targets) {
-    if (node == null || !node.isObject() || mode(node.path("mode").asText("").toLowerCase(Locale.ROOT)).isEmpty()) {
-      // No mode, or a bad one already reported: the default mode, single or fallback, which have no fields.
+    boolean badMode = node != null && node.isObject() && node.hasNonNull("mode")
+        && mode(node.path("mode").asText("").toLowerCase(Locale.ROOT)).isEmpty();
+    if (node == null || !node.isObject() || badMode) {
+      // No block, or a bad mode already reported: the default mode, single or fallback, which have no fields.
       return new Strategy(mode.reader().apply(new Input(r, JsonNodeFactory.instance.objectNode(), targets)),
           failoverOn);
     }
@@ -134,11 +136,13 @@ record StrategyReader(NodeReader r) {
     String unpricedName = in.r().string(in.node(), "unpriced_strategy", "strategy", false);
     if (unpricedName != null) {
       switch (unpricedName.toLowerCase(Locale.ROOT)) {
-        case "last" -> unpriced = StrategyConfig.Unpriced.LAST;
-        case "first" -> unpriced = StrategyConfig.Unpriced.FIRST;
-        case "exclude" -> unpriced = StrategyConfig.Unpriced.EXCLUDE;
+        // Ferro's names: fallback (priced first), skip (unpriced never), allow (a missing price costs nothing,
+        // so the unpriced go first: they tie with the free only).
+        case "last", "fallback" -> unpriced = StrategyConfig.Unpriced.LAST;
+        case "first", "allow" -> unpriced = StrategyConfig.Unpriced.FIRST;
+        case "exclude", "skip" -> unpriced = StrategyConfig.Unpriced.EXCLUDE;
         default -> in.r().problem("strategy.unpriced_strategy", "\"" + unpricedName
-            + "\" is not a choice (expected: last, first, exclude)");
+            + "\" is not a choice (expected: last, first, exclude, or Ferro's fallback, allow, skip)");
       }
     }
     return new CostOptimized(expectedOutput, unpriced);

@@ -64,7 +64,7 @@ record TargetReader(NodeReader r) {
       if (name != null && !ProviderReader.PROVIDER_KEY.matcher(name).matches()) {
         r.problem(path + ".name", "\"" + name + "\" is not a valid name (expected: letters, digits, '_', '.', '-')");
       }
-      int weight = r.integer(node, "weight", path, 1, 0, 1_000_000);
+      double weight = weight(node, path);
       Retry retry = retry(node.get("retry"), path + ".retry");
       List<String> models = r.stringList(node, "models", path);
       Map<String, String> modelMap = r.stringMap(node, "model_map", path);
@@ -77,6 +77,20 @@ record TargetReader(NodeReader r) {
       }
     }
     return withIds(out);
+  }
+
+  /** A whole number, or a fraction as Ferro allows (0.5); at most 1,000,000, and 0 drains the target. */
+  private double weight(JsonNode node, String path) {
+    JsonNode w = node.get("weight");
+    if (w != null && w.isNumber() && !w.isIntegralNumber()) {
+      double value = w.asDouble();
+      if (value < 0 || value > 1_000_000 || Double.isNaN(value)) {
+        r.problem(path + ".weight", value + " is out of range (expected: 0 to 1000000)");
+        return 1;
+      }
+      return value;
+    }
+    return r.integer(node, "weight", path, 1, 0, 1_000_000);
   }
 
   /** Named targets keep their name; the others take their provider key, numbered when it repeats. */

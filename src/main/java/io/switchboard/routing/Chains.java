@@ -34,4 +34,15 @@ final class Chains {
     List<Candidate> fallback = select(defaults, eligible);
     return fallback.isEmpty() ? eligible : fallback;
   }
+
+  /**
+   * Ferro's named choice: the matched chain, else the default chain, else the first target; only the chosen
+   * targets that serve the request, possibly none (then the model is not found).
+   */
+  static List<Candidate> exclusive(List<String> matched, List<String> defaults, String firstTarget,
+      List<Candidate> eligible) {
+    List<String> chosen = matched != null ? matched : !defaults.isEmpty() ? defaults
+        : firstTarget == null ? List.of() : List.of(firstTarget);
+    return select(chosen, eligible);
+  }
 }

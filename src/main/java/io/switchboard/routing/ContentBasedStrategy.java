@@ -2,34 +2,43 @@ package io.switchboard.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.config.StrategyConfig.ContentRule;
+import io.switchboard.config.StrategyConfig.Form;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Routes on what the user wrote: the text of the user messages (strings and text parts), or the
- * {@code prompt} of a completion. The first rule that holds names the chain; otherwise as
- * {@link ConditionalStrategy}. {@code prompt_contains} and {@code prompt_not_contains} ignore case;
- * {@code prompt_regex} is applied as written (add {@code (?i)} to ignore case).
+ * {@code prompt} of a completion. The first rule that holds names the chain; otherwise, and for what a
+ * chain that does not serve the model leads to in each form, as {@link ConditionalStrategy}.
+ * {@code prompt_contains} and {@code prompt_not_contains} ignore case; {@code prompt_regex} is applied as
+ * written (add {@code (?i)} to ignore case) to the user messages joined by newlines.
  */
 final class ContentBasedStrategy implements RoutingStrategy {
   private final List<ContentRule> rules;
   private final List<String> defaults;
+  private final Form form;
+  private final String firstTarget;
 
-  ContentBasedStrategy(List<ContentRule> rules, List<String> defaults) {
+  ContentBasedStrategy(List<ContentRule> rules, List<String> defaults, Form form, String firstTarget) {
     this.rules = rules;
     this.defaults = defaults;
+    this.form = form;
+    this.firstTarget = firstTarget;
   }
 
   @Override
   public List<Candidate> order(List<Candidate> eligible, RoutingContext context) {
     String text = userText(context.request().body());
     String lower = text.toLowerCase(Locale.ROOT);
+    List<String> matched = null;
     for (ContentRule rule : rules) {
       if (holds(rule, text, lower)) {
-        return Chains.orDefault(rule.then(), defaults, eligible);
+        matched = rule.then();
+        break;
       }
     }
-    return Chains.orDefault(null, defaults, eligible);
+    return form == Form.FERRO ? Chains.exclusive(matched, defaults, firstTarget, eligible)
+        : Chains.orDefault(matched, defaults, eligible);
   }
 
   private static boolean holds(ContentRule rule, String text, String lower) {

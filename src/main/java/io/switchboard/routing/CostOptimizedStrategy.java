@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.api.ApiException;
 import io.switchboard.config.StrategyConfig.Unpriced;
 import io.switchboard.pricing.ModelPrice;
 import io.switchboard.pricing.PriceCatalog;
@@ -56,5 +57,12 @@ final class CostOptimizedStrategy implements RoutingStrategy {
       result.add(eligible.get(i));
     }
     return result;
+  }
+
+  /** Only unpriced_strategy: exclude leaves nothing, when no target serving the model has a price. */
+  @Override
+  public ApiException nothingRoutable(String requestedModel) {
+    return new ApiException(400, "invalid_request_error", "no_routable_target", "model",
+        "No configured target for the model `" + requestedModel + "` is allowed by the routing strategy.");
   }
 }

@@ -34,7 +34,7 @@ final class LeastBusyStrategy implements RoutingStrategy {
   }
 
   private static int pickAmongLeast(List<Candidate> eligible, int[] busy, int least, RoutingContext context) {
-    long total = 0;
+    double total = 0;
     int ties = 0;
     for (int i = 0; i < busy.length; i++) {
       if (busy[i] == least) {
@@ -42,16 +42,19 @@ final class LeastBusyStrategy implements RoutingStrategy {
         ties++;
       }
     }
-    long pick = total > 0 ? context.random().nextLong(total) : context.random().nextInt(ties);
+    double pick = total > 0 ? context.random().nextDouble(total) : context.random().nextInt(ties);
+    int last = -1;
     for (int i = 0; i < busy.length; i++) {
-      if (busy[i] != least) {
+      double weight = total > 0 ? eligible.get(i).target().weight() : 1;
+      if (busy[i] != least || weight <= 0) {
         continue;
       }
-      pick -= total > 0 ? eligible.get(i).target().weight() : 1;
+      last = i;  // should rounding leave pick just short of 0
+      pick -= weight;
       if (pick < 0) {
         return i;
       }
     }
-    throw new AssertionError("unreachable");
+    return last;
   }
 }

@@ -16,22 +16,27 @@ final class LoadBalanceStrategy implements RoutingStrategy {
     List<Candidate> pool = new ArrayList<>(eligible);
     List<Candidate> out = new ArrayList<>(eligible.size());
     while (!pool.isEmpty()) {
-      long total = 0;
+      double total = 0;
       for (Candidate c : pool) {
         total += c.target().weight();
       }
-      if (total == 0) {
+      if (total <= 0) {
         out.addAll(pool);  // standbys, in configured order
         break;
       }
-      long pick = context.random().nextLong(total);
+      double pick = context.random().nextDouble(total);
+      int chosen = -1;
       for (int i = 0; i < pool.size(); i++) {
+        if (pool.get(i).target().weight() <= 0) {
+          continue;
+        }
+        chosen = i;  // the last weighted one, should rounding leave pick just short of 0
         pick -= pool.get(i).target().weight();
         if (pick < 0) {
-          out.add(pool.remove(i));
           break;
         }
       }
+      out.add(pool.remove(chosen));
     }
     return out;
   }

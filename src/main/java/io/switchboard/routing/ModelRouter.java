@@ -63,9 +63,7 @@ public final class ModelRouter {
     }
     List<Candidate> plan = strategy.order(eligible, context);
     if (plan.isEmpty()) {
-      // Only cost-optimized with unpriced_strategy: exclude leaves nothing, when no target has a price.
-      throw new ApiException(400, "invalid_request_error", "no_routable_target", "model",
-          "No configured target for the model `" + requestedModel + "` is allowed by the routing strategy.");
+      throw strategy.nothingRoutable(requestedModel);
     }
     return plan;
   }

@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import io.switchboard.api.ApiException;
 import java.util.List;
 
 /**
@@ -8,4 +9,12 @@ import java.util.List;
  */
 public interface RoutingStrategy {
   List<Candidate> order(List<Candidate> eligible, RoutingContext context);
+
+  /**
+   * The answer when {@link #order} leaves nothing to try: by default the model is not found, since the
+   * strategy's choice does not serve it.
+   */
+  default ApiException nothingRoutable(String requestedModel) {
+    return ApiException.modelNotFound(requestedModel);
+  }
 }

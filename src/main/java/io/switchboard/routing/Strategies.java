@@ -8,6 +8,7 @@ public final class Strategies {
   private Strategies() {}
 
   public static RoutingStrategy create(GatewayConfig config) {
+    String first = config.targets().isEmpty() ? null : config.targets().getFirst().id();
     return switch (config.strategy().mode()) {
       case StrategyConfig.Single s -> new SingleStrategy();
       case StrategyConfig.Fallback s -> new FallbackStrategy();
@@ -16,9 +17,9 @@ public final class Strategies {
       case StrategyConfig.LeastBusy s -> new LeastBusyStrategy();
       case StrategyConfig.CostOptimized s -> new CostOptimizedStrategy(config.prices(), s.expectedOutputTokens(),
           s.unpriced());
-      case StrategyConfig.Conditional s -> new ConditionalStrategy(s.conditions(), s.defaultTargets());
-      case StrategyConfig.ContentBased s -> new ContentBasedStrategy(s.rules(), s.defaultTargets());
-      case StrategyConfig.AbTest s -> new AbTestStrategy(s.variants());
+      case StrategyConfig.Conditional s -> new ConditionalStrategy(s.conditions(), s.defaultTargets(), s.form(), first);
+      case StrategyConfig.ContentBased s -> new ContentBasedStrategy(s.rules(), s.defaultTargets(), s.form(), first);
+      case StrategyConfig.AbTest s -> new AbTestStrategy(s.variants(), s.form());
     };
   }
 }

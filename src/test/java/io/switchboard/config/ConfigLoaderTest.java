@@ -63,7 +63,7 @@ class ConfigLoaderTest {
     assertThat(config.providers().get(1).timeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.strategy().mode()).isInstanceOf(StrategyConfig.LoadBalance.class);
     GatewayConfig.Target t = config.targets().get(0);
-    assertThat(t.weight()).isEqualTo(3);
+    assertThat(t.weight()).isEqualTo(3.0);
     assertThat(t.retry().attempts()).isEqualTo(4);
     assertThat(t.retry().retryOnStatus()).containsExactly(500);
     assertThat(t.retry().initialBackoff()).isEqualTo(Duration.ofMillis(50));
@@ -156,8 +156,8 @@ class ConfigLoaderTest {
         "providers[1].base_url: is not an http(s) URL with a host",
         "providers[1].timeout: \"soon\" is not a duration (expected: seconds, or a number with ms, s, m or h)",
         "providers: key \"a\" is used twice (expected: unique keys)",
-        "strategy.retries: unknown field (expected one of: conditions, default, expected_output_tokens, exploration, "
-            + "failover_on_status_codes, mode, rules, unpriced_strategy, variants)",
+        "strategy.retries: unknown field (expected one of: ab_variants, conditions, content_conditions, default, "
+            + "expected_output_tokens, exploration, failover_on_status_codes, mode, rules, unpriced_strategy, variants)",
         "targets[0].virtual_key: \"nope\" names no provider (expected one of: b, a)",
         "targets[0].weight: -1 is out of range (expected: 0 to 1000000)",
         "targets[0].retry.attempts: expected an integer, got \"many\"",

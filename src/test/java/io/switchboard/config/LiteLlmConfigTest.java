@@ -421,9 +421,9 @@ class LiteLlmConfigTest {
     assertThat(config.targets()).extracting(Target::virtualKey, Target::weight, t -> t.retry().attempts(),
             Target::models)
         .containsExactly(
-            tuple("gpt-4o", 3, 5, List.of()),
-            tuple("gpt-4o-2", 1, 1, List.of()),
-            tuple("openai", 1, 5, List.of("*")));
+            tuple("gpt-4o", 3.0, 5, List.of()),
+            tuple("gpt-4o-2", 1.0, 1, List.of()),
+            tuple("openai", 1.0, 5, List.of("*")));
     assertThat(config.targets()).allSatisfy(t -> assertThat(t.retry().initialBackoff()).isEqualTo(
         Duration.ofSeconds(2)));
   }

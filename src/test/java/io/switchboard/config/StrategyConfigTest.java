@@ -42,7 +42,8 @@ class StrategyConfigTest {
     assertThat(problems(PROVIDERS + """
         strategy: {mode: cost-optimized, unpriced_strategy: random, expected_output_tokens: -5}
         """, Map.of())).containsExactlyInAnyOrder(
-        "strategy.unpriced_strategy: \"random\" is not a choice (expected: last, first, exclude)",
+        "strategy.unpriced_strategy: \"random\" is not a choice (expected: last, first, exclude, or Ferro's "
+            + "fallback, allow, skip)",
         "strategy.expected_output_tokens: -5 is out of range (expected: 0 to 10000000)");
   }
 
