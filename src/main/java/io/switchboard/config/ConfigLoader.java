@@ -1,5 +1,6 @@
 package io.switchboard.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,6 +44,8 @@ public final class ConfigLoader {
   // Duplicate keys are refused: YAML and JSON parsers otherwise keep the last one silently.
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+  private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   private static final Set<String> ROOT_KEYS = Set.of(
       "server", "providers", "virtual_keys", "strategy", "targets", "aliases", "plugins", "compatibility",
       "request_timeout", "circuit_breaker", "context_window_fallback", "state", "pricing_file",
@@ -67,7 +70,13 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
     }
-    return parse(text, env);
+    return parse(text, env, null, isJson(file));
+  }
+
+  /** A {@code .json} file is read as JSON, strictly: as YAML, a trailing comma or a comment would pass. */
+  private static boolean isJson(Path file) {
+    return file.getFileName() != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT)
+        .endsWith(".json");
   }
 
   /** The config used when none is given: the built-in mock provider, no API key needed. */
@@ -89,7 +98,7 @@ public final class ConfigLoader {
 
   /** Parses YAML or JSON (JSON is read by the YAML parser, of which it is a subset). */
   public static GatewayConfig parse(String text, Map<String, String> env) {
-    return parse(text, env, null);
+    return parse(text, env, null, false);
   }
 
   /**
@@ -108,25 +117,30 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
     }
-    return check(text, env);
+    return check(text, env, isJson(file));
   }
 
   public static Checked check(String text, Map<String, String> env) {
+    return check(text, env, false);
+  }
+
+  private static Checked check(String text, Map<String, String> env, boolean json) {
     List<EnvSubstitution.Unset> unset = new ArrayList<>();
-    GatewayConfig config = parse(text, env, unset);
+    GatewayConfig config = parse(text, env, unset, json);
     return new Checked(config, unset.stream().map(u -> u.path() + ": environment variable " + u.variable()
         + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})").toList());
   }
 
   /** {@code unset}: null to refuse unset variables, else where they are noted (and the values they hid spared). */
-  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset) {
+  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset,
+      boolean json) {
     JsonNode root;
     try {
-      root = YamlTree.read(text);
+      root = json ? JSON.readTree(text) : YamlTree.read(text);
     } catch (JsonProcessingException e) {
       String duplicateAt = ParseProblem.duplicateAt(e);
       throw new ConfigException(List.of((duplicateAt == null || duplicateAt.isEmpty() ? "config" : duplicateAt)
-          + ": " + ParseProblem.describe(e, "YAML or JSON")));
+          + ": " + ParseProblem.describe(e, json ? "JSON" : "YAML or JSON")));
     } catch (IOException e) {
       throw new ConfigException(List.of("config: " + e.getMessage()));
     }

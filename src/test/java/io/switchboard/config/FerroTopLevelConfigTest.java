@@ -3,7 +3,10 @@ package io.switchboard.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** The reference gateway's top-level keys: each one's meaning, and what {@code serve} refuses until it lands. */
@@ -91,5 +94,16 @@ class FerroTopLevelConfigTest {
         .hasMessageNotContaining("fast");
     assertThatThrownBy(() -> ConfigLoader.parse(TARGETS, Map.of("RATE_LIMIT_RPS", "1", "RATE_LIMIT_BURST", "0")))
         .hasMessageContaining("RATE_LIMIT_BURST: must be at least 1");
+  }
+
+  @Test
+  void aJsonFileIsReadAsJson(@TempDir Path dir) throws Exception {
+    String json = "{\"providers\": [{\"key\": \"m\", \"provider\": \"mock\"}]}";
+    assertThat(ConfigLoader.load(Files.writeString(dir.resolve("ok.json"), json), Map.of()).providers()).hasSize(1);
+    // A trailing comma is valid YAML flow syntax, but not JSON: the reference refuses it, and so does this.
+    Path comma = Files.writeString(dir.resolve("comma.json"), json.replace("}]}", "},]}"));
+    assertThatThrownBy(() -> ConfigLoader.load(comma, Map.of())).hasMessageContaining("config: not valid JSON");
+    assertThat(ConfigLoader.load(Files.writeString(dir.resolve("comma.yaml"), json.replace("}]}", "},]}")),
+        Map.of()).providers()).hasSize(1);
   }
 }
