@@ -53,7 +53,7 @@ final class ValidateCommand implements Command {
     GatewayConfig config = checked.config();
     io.out().println("[OK] " + file + " is valid");
     ConfigSummary.lines(config).forEach(line -> io.out().println("  " + line));
-    checked.unsetVariables().forEach(note -> io.out().println("  Note: " + note));
+    checked.notes().forEach(note -> io.out().println("  Note: " + note));
     config.notYetServed().forEach(note -> io.out().println("  Note: serve refuses " + note));
     return 0;
   }

@@ -106,7 +106,7 @@ public final class ConfigLoader {
    * A file is often checked away from the machine that holds its secrets (in CI, on a laptop); the reference
    * gateway accepts such a file too. {@code serve} reads the file with {@link #parse} and refuses an unset one.
    */
-  public record Checked(GatewayConfig config, List<String> unsetVariables) {}
+  public record Checked(GatewayConfig config, List<String> notes) {}
 
   public static Checked check(Path file, Map<String, String> env) {
     String text;
@@ -126,14 +126,22 @@ public final class ConfigLoader {
 
   private static Checked check(String text, Map<String, String> env, boolean json) {
     List<EnvSubstitution.Unset> unset = new ArrayList<>();
-    GatewayConfig config = parse(text, env, unset, json);
-    return new Checked(config, unset.stream().map(u -> u.path() + ": environment variable " + u.variable()
-        + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})").toList());
+    List<String> notes = new ArrayList<>();
+    GatewayConfig config = parse(text, env, unset, json, notes);
+    unset.forEach(u -> notes.add(u.path() + ": environment variable " + u.variable()
+        + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})"));
+    return new Checked(config, notes);
   }
 
   /** {@code unset}: null to refuse unset variables, else where they are noted (and the values they hid spared). */
   private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset,
       boolean json) {
+    return parse(text, env, unset, json, null);
+  }
+
+  /** {@code notes}: null for serve; else reading for validate, where what only the environment lacks is noted. */
+  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset,
+      boolean json, List<String> notes) {
     JsonNode root;
     try {
       root = json ? JSON.readTree(text) : YamlTree.read(text);
@@ -151,6 +159,9 @@ public final class ConfigLoader {
       throw new ConfigException(List.of("config: expected a mapping at the top level, got " + NodeReader.describe(root)));
     }
     NodeReader reader = new NodeReader();
+    if (notes != null) {
+      reader.readAwayFromSecrets();
+    }
     Map<String, String> origins = new HashMap<>();
     if (LiteLlmConfig.isLiteLlm((ObjectNode) root)) {
       List<String> warnings = new ArrayList<>();
@@ -172,6 +183,9 @@ public final class ConfigLoader {
       reader.problems().removeIf(p -> unset.stream().anyMatch(u -> p.startsWith(u.path() + ":")
           || p.startsWith(u.path() + ".") || p.startsWith(u.path() + "[")));
     }
+    if (notes != null) {
+      notes.addAll(reader.notes());
+    }
     if (!reader.problems().isEmpty()) {
       // Problems in translated LiteLLM settings are reported where the file has them.
       throw new ConfigException(read.scrub(LiteLlmConfig.relocate(reader.problems(), origins)));
@@ -191,7 +205,8 @@ public final class ConfigLoader {
     ResilienceReader resilienceReader = new ResilienceReader(r);
     CircuitBreaker defaultBreaker =
         resilienceReader.circuitBreaker(root.get("circuit_breaker"), "circuit_breaker", null);
-    List<Target> targets = new TargetReader(r).read(root.get("targets"), providers, defaultBreaker);
+    List<Target> targets = new TargetReader(r, !root.has("providers") && !root.has("virtual_keys"))
+        .read(root.get("targets"), providers, defaultBreaker);
     Resilience resilience = resilienceReader.resilience(root, targets);
     if (mode == null) {
       mode = StrategyReader.defaultMode(root.get("strategy"));

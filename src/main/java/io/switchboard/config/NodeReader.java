@@ -33,9 +33,32 @@ public final class NodeReader {
   private static final int MAX_QUOTED = 16;
 
   private final List<String> problems = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private boolean awayFromSecrets;
 
   public List<String> problems() {
     return problems;
+  }
+
+  /**
+   * Reading for {@code validate}, perhaps on a machine without the deployment's environment: what only the
+   * environment lacks is a {@link #note}, not a problem.
+   */
+  void readAwayFromSecrets() {
+    awayFromSecrets = true;
+  }
+
+  boolean awayFromSecrets() {
+    return awayFromSecrets;
+  }
+
+  /** Something {@code validate} says but does not refuse. */
+  void note(String path, String message) {
+    notes.add(path + ": " + message);
+  }
+
+  List<String> notes() {
+    return notes;
   }
 
   /** Records a problem once: two readers of one field (a kind's options and the loader) report it once. */

@@ -53,7 +53,10 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
     }
     if (!declared) {
       out.addAll(providersFromEnvironment());
-      if (out.isEmpty()) {
+      if (out.isEmpty() && r.awayFromSecrets()) {
+        r.note("providers", "none found in this environment (serve needs a provider's variables, such as "
+            + "OPENAI_API_KEY)");
+      } else if (out.isEmpty()) {
         r.problem("providers", "no providers configured and none found in the environment (expected: a "
             + "providers block, or a provider's variables set, such as OPENAI_API_KEY or ANTHROPIC_API_KEY)");
       }

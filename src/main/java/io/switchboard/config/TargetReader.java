@@ -18,7 +18,8 @@ import java.util.Set;
  * The {@code targets} block: each target's provider, weight, retry, models, breaker, concurrency cap and
  * timeout. Without the block every provider is a target, in the order given.
  */
-record TargetReader(NodeReader r) {
+/** {@code fromEnvironment}: the providers came from the environment (the config has no providers block). */
+record TargetReader(NodeReader r, boolean fromEnvironment) {
   private static final Set<String> TARGET_KEYS = Set.of("name", "virtual_key", "weight", "retry", "models", "model_map",
       "circuit_breaker", "concurrency", "timeout");
   private static final Set<String> CONCURRENCY_KEYS = Set.of("max_concurrency", "queue_size");
@@ -56,7 +57,11 @@ record TargetReader(NodeReader r) {
       }
       r.onlyKeys(node, path, TARGET_KEYS);
       String vk = r.string(node, "virtual_key", path, true);
-      if (vk != null && !keys.isEmpty() && !keys.contains(vk)) {
+      if (vk != null && !keys.contains(vk) && fromEnvironment && r.awayFromSecrets()
+          && (ProviderType.parse(vk).isPresent() || Presets.find(vk).isPresent())) {
+        r.note(path + ".virtual_key", "provider \"" + vk + "\" is not registered in this environment (serve needs "
+            + "its variables)");
+      } else if (vk != null && !keys.isEmpty() && !keys.contains(vk)) {
         r.problem(path + ".virtual_key", "\"" + vk + "\" names no provider (expected one of: "
             + String.join(", ", providers.stream().map(Provider::key).toList()) + ")");
       }

@@ -19,7 +19,7 @@ class CheckUnsetVariablesTest {
   @Test
   void checkNotesEachUnsetVariableWhereItIs() {
     ConfigLoader.Checked checked = ConfigLoader.check(CONFIG, Map.of());
-    assertThat(checked.unsetVariables()).containsExactly(
+    assertThat(checked.notes()).containsExactly(
         "server.port: environment variable GATEWAY_TEST_PORT is not set here (serve needs it, or a default: "
             + "${GATEWAY_TEST_PORT:-default})",
         "providers[0].api_key: environment variable OPENAI_TEST_KEY is not set here (serve needs it, or a default: "
@@ -38,10 +38,34 @@ class CheckUnsetVariablesTest {
   @Test
   void setVariablesAreCheckedAsUsualAndOtherProblemsStay() {
     assertThat(ConfigLoader.check(CONFIG, Map.of("GATEWAY_TEST_PORT", "8080", "OPENAI_TEST_KEY", "sk-x",
-        "BLOCKED_TEST_WORD", "w")).unsetVariables()).isEmpty();
+        "BLOCKED_TEST_WORD", "w")).notes()).isEmpty();
     assertThatThrownBy(() -> ConfigLoader.check(CONFIG, Map.of("GATEWAY_TEST_PORT", "eighty")))
         .hasMessageContaining("server.port: ");
     assertThatThrownBy(() -> ConfigLoader.check(CONFIG + "bogus: 1\n", Map.of()))
         .hasMessageContaining("bogus: unknown field");
+  }
+
+  @Test
+  void aFerroConfigChecksWithoutItsProvidersVariables() {
+    String ferro = """
+        strategy: {mode: fallback}
+        targets: [{virtual_key: openai}, {virtual_key: anthropic}, {virtual_key: groq}]
+        """;
+    ConfigLoader.Checked nothingSet = ConfigLoader.check(ferro, Map.of());
+    assertThat(nothingSet.notes()).contains(
+        "providers: none found in this environment (serve needs a provider's variables, such as OPENAI_API_KEY)",
+        "targets[0].virtual_key: provider \"openai\" is not registered in this environment (serve needs its "
+            + "variables)");
+    ConfigLoader.Checked oneSet = ConfigLoader.check(ferro, Map.of("OPENAI_API_KEY", "sk-x"));
+    assertThat(oneSet.notes()).containsExactly(
+        "targets[1].virtual_key: provider \"anthropic\" is not registered in this environment (serve needs its "
+            + "variables)",
+        "targets[2].virtual_key: provider \"groq\" is not registered in this environment (serve needs its "
+            + "variables)");
+    // A name that is no provider at all is still the file's problem, and serve still refuses the missing ones.
+    assertThatThrownBy(() -> ConfigLoader.check(ferro.replace("groq", "nonesuch"), Map.of("OPENAI_API_KEY", "sk-x")))
+        .hasMessageContaining("targets[2].virtual_key: \"nonesuch\" names no provider");
+    assertThatThrownBy(() -> ConfigLoader.parse(ferro, Map.of("OPENAI_API_KEY", "sk-x")))
+        .hasMessageContaining("targets[1].virtual_key: \"anthropic\" names no provider");
   }
 }
