@@ -6,10 +6,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code aliases}: model name to model name; chains are followed, cycles refused. */
+/** {@code aliases}: model name to model name; chains are followed, cycles and blank names refused. */
 record AliasReader(NodeReader r) {
   Map<String, String> read(ObjectNode root) {
     Map<String, String> aliases = r.stringMap(root, "aliases", "");
+    aliases.entrySet().removeIf(e -> {
+      if (e.getKey().isBlank()) {
+        r.problem("aliases", "has an empty name (expected: a model name)");
+        return true;
+      }
+      if (e.getValue().isBlank()) {
+        r.problem("aliases." + e.getKey(), "is empty (expected: the model it stands for)");
+        return true;
+      }
+      return false;
+    });
     for (String start : aliases.keySet()) {
       Set<String> chain = new HashSet<>();
       String at = start;

@@ -62,15 +62,17 @@ public final class ConfigLoader {
   }
 
   public static GatewayConfig load(Path file, Map<String, String> env) {
-    String text;
+    return parse(read(file), env, null, isJson(file));
+  }
+
+  private static String read(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new ConfigException(List.of(file + ": no such file"));
     } catch (IOException e) {
       throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
     }
-    return parse(text, env, null, isJson(file));
   }
 
   /** A {@code .json} file is read as JSON, strictly: as YAML, a trailing comma or a comment would pass. */
@@ -109,15 +111,7 @@ public final class ConfigLoader {
   public record Checked(GatewayConfig config, List<String> notes) {}
 
   public static Checked check(Path file, Map<String, String> env) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(List.of(file + ": no such file"));
-    } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot be read (" + NodeReader.cannotRead(e) + ")"));
-    }
-    return check(text, env, isJson(file));
+    return check(read(file), env, isJson(file));
   }
 
   public static Checked check(String text, Map<String, String> env) {

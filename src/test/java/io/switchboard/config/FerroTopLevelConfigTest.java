@@ -106,4 +106,14 @@ class FerroTopLevelConfigTest {
     assertThat(ConfigLoader.load(Files.writeString(dir.resolve("comma.yaml"), json.replace("}]}", "},]}")),
         Map.of()).providers()).hasSize(1);
   }
+
+  @Test
+  void anAliasNeedsANameAndAModel() {
+    assertThat(parse("aliases: {fast: gpt-4o-mini}\n").aliases()).containsEntry("fast", "gpt-4o-mini");
+    assertThatThrownBy(() -> parse("aliases: {fast: \"\"}\n"))
+        .hasMessageContaining("aliases.fast: is empty (expected: the model it stands for)");
+    assertThatThrownBy(() -> parse("aliases: {\"\": gpt-4o}\n"))
+        .hasMessageContaining("aliases: has an empty name (expected: a model name)");
+    assertThatThrownBy(() -> parse("aliases: {fast: fast}\n")).hasMessageContaining("aliases.fast: aliases form a cycle");
+  }
 }
