@@ -62,7 +62,7 @@ public final class ConfigLoader {
   }
 
   public static GatewayConfig load(Path file, Map<String, String> env) {
-    return parse(read(file), env, null, isJson(file));
+    return parse(read(file), env, isJson(file), null);
   }
 
   private static String read(Path file) {
@@ -100,7 +100,7 @@ public final class ConfigLoader {
 
   /** Parses YAML or JSON (JSON is read by the YAML parser, of which it is a subset). */
   public static GatewayConfig parse(String text, Map<String, String> env) {
-    return parse(text, env, null, false);
+    return parse(text, env, false, null);
   }
 
   /**
@@ -119,23 +119,16 @@ public final class ConfigLoader {
   }
 
   private static Checked check(String text, Map<String, String> env, boolean json) {
-    List<EnvSubstitution.Unset> unset = new ArrayList<>();
     List<String> notes = new ArrayList<>();
-    GatewayConfig config = parse(text, env, unset, json, notes);
-    unset.forEach(u -> notes.add(u.path() + ": environment variable " + u.variable()
-        + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})"));
+    GatewayConfig config = parse(text, env, json, notes);
     return new Checked(config, notes);
   }
 
-  /** {@code unset}: null to refuse unset variables, else where they are noted (and the values they hid spared). */
-  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset,
-      boolean json) {
-    return parse(text, env, unset, json, null);
-  }
-
-  /** {@code notes}: null for serve; else reading for validate, where what only the environment lacks is noted. */
-  private static GatewayConfig parse(String text, Map<String, String> env, List<EnvSubstitution.Unset> unset,
-      boolean json, List<String> notes) {
+  /**
+   * {@code notes}: null for serve; else reading for validate, where what only the environment lacks (a variable,
+   * a provider's credentials) is noted, and the problems of the values it left empty are spared.
+   */
+  private static GatewayConfig parse(String text, Map<String, String> env, boolean json, List<String> notes) {
     JsonNode root;
     try {
       root = json ? JSON.readTree(text) : YamlTree.read(text);
@@ -166,19 +159,16 @@ public final class ConfigLoader {
       }
     }
     ReadEnvironment read = new ReadEnvironment(env);
-    if (unset == null) {
-      EnvSubstitution.substitute(root, read, reader);
-    } else {
-      EnvSubstitution.substitute(root, read, reader, unset);
-    }
+    List<EnvSubstitution.Unset> unset = notes == null ? null : new ArrayList<>();
+    EnvSubstitution.substitute(root, read, reader, unset);
     GatewayConfig config = read((ObjectNode) root, reader, read);
-    if (unset != null) {
+    if (notes != null) {
       // A value that came from an unset variable is empty here, not wrong: its problems are not the file's.
       reader.problems().removeIf(p -> unset.stream().anyMatch(u -> p.startsWith(u.path() + ":")
           || p.startsWith(u.path() + ".") || p.startsWith(u.path() + "[")));
-    }
-    if (notes != null) {
       notes.addAll(reader.notes());
+      unset.forEach(u -> notes.add(u.path() + ": environment variable " + u.variable()
+          + " is not set here (serve needs it, or a default: ${" + u.variable() + ":-default})"));
     }
     if (!reader.problems().isEmpty()) {
       // Problems in translated LiteLLM settings are reported where the file has them.

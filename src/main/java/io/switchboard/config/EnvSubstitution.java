@@ -26,12 +26,10 @@ final class EnvSubstitution {
 
   private EnvSubstitution() {}
 
-  /** Replaces {@code ${VAR}} in every string value; a variable that is unset and has no default is a problem. */
-  static void substitute(JsonNode node, Map<String, String> env, NodeReader reader) {
-    substitute(node, "", env, reader, null);
-  }
-
-  /** As above, but an unset variable is added to {@code unset} (and replaced by nothing) instead of a problem. */
+  /**
+   * Replaces {@code ${VAR}} in every string value. A variable that is unset and has no default is a problem, or,
+   * when {@code unset} is not null, is added to it and replaced by nothing.
+   */
   static void substitute(JsonNode node, Map<String, String> env, NodeReader reader, List<Unset> unset) {
     substitute(node, "", env, reader, unset);
   }
