@@ -36,16 +36,36 @@ public record Preset(String name, List<String> aliases, String baseUrl, String e
    *     added when every variable of one set is set; empty: each prefix's {@code _API_KEY} (or {@code _BASE_URL}
    *     for a server that needs no key) alone
    * @param apiRoot how a configured base URL becomes the API root
+   * @param modelsEnv variables holding a comma-separated model list, the first one set wins (FERRO_OLLAMA_MODELS):
+   *     a provider added from the environment serves exactly those
    */
   public record Environment(List<String> prefixAliases, List<String> baseUrlEnv, List<List<String>> register,
-      ApiRoot apiRoot) {
-    public static final Environment DEFAULT = new Environment(List.of(), List.of(), List.of(), null);
+      ApiRoot apiRoot, List<String> modelsEnv) {
+    public static final Environment DEFAULT = new Environment(List.of(), List.of(), List.of(), null, List.of());
 
     public Environment {
       prefixAliases = List.copyOf(prefixAliases);
       baseUrlEnv = List.copyOf(baseUrlEnv);
       register = register.stream().map(List::copyOf).toList();
+      modelsEnv = List.copyOf(modelsEnv);
     }
+  }
+
+  /**
+   * The models {@code env} lists for a provider added from it, or empty. An entry that looks like a path is
+   * dropped: {@code OLLAMA_MODELS} is also Ollama's own variable for its models directory.
+   */
+  public List<String> modelsFrom(Map<String, String> env) {
+    for (String name : environment.modelsEnv()) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return java.util.Arrays.stream(value.split(",")).map(String::strip)
+            .filter(m -> !m.isEmpty() && !m.contains("/") && !m.contains("\\") && !m.startsWith(".")
+                && !m.startsWith("~"))
+            .toList();
+      }
+    }
+    return List.of();
   }
 
   private List<String> prefixes() {

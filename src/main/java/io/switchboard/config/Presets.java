@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class Presets {
   private static final String RESOURCE = "/providers/openai-compatible.yaml";
   private static final Set<String> FIELDS = Set.of("aliases", "base_url", "env", "key_env", "key_required", "auth",
-      "options", "unsupported_params", "renamed_params", "stream_usage", "repair_tool_calls", "families", "models", "base_url_env", "register", "base_url_style");
+      "options", "unsupported_params", "renamed_params", "stream_usage", "repair_tool_calls", "families", "models", "base_url_env", "register", "base_url_style", "models_env");
   private static final Set<String> MODEL_FIELDS = Set.of("id", "context", "vision", "tools", "embedding");
   /** A {@code {name}} placeholder in a base URL. */
   static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
@@ -101,7 +101,8 @@ public final class Presets {
     List<List<String>> register = new ArrayList<>();
     node.path("register").forEach(set -> register.add(strings(set)));
     Preset.Environment environment = new Preset.Environment(envs.isEmpty() ? List.of() : envs.subList(1, envs.size()),
-        strings(node.path("base_url_env")), register, apiRoot(where, node.path("base_url_style")));
+        strings(node.path("base_url_env")), register, apiRoot(where, node.path("base_url_style")),
+        strings(node.path("models_env")));
     Map<String, List<String>> options = new LinkedHashMap<>();
     node.path("options").fields().forEachRemaining(o -> options.put(o.getKey(), strings(o.getValue())));
     Set<String> placeholders = new HashSet<>();

@@ -290,7 +290,13 @@ record ProviderReader(NodeReader r, Map<String, String> env) {
       // Only the preset's registering variables: a GITHUB_TOKEN or HF_TOKEN that happens to be set must not
       // add a provider.
       if (preset.registeredBy(env)) {
-        entries.add(JsonNodeFactory.instance.objectNode().put("key", preset.name()).put("provider", preset.name()));
+        ObjectNode entry = JsonNodeFactory.instance.objectNode().put("key", preset.name())
+            .put("provider", preset.name());
+        List<String> models = preset.modelsFrom(env);
+        if (!models.isEmpty()) {
+          models.forEach(entry.putArray("models")::add);
+        }
+        entries.add(entry);
       }
     }
     List<Provider> out = new ArrayList<>();
