@@ -98,10 +98,16 @@ public record GatewayConfig(
 
   /**
    * A target's breaker: opens after {@code failureThreshold} consecutive counted failures, stays open for
-   * {@code openFor}, then lets single probes through until {@code successThreshold} of them succeed.
+   * {@code openFor}, then lets probes through, at most {@code maxHalfOpen} at once (Ferro's
+   * {@code max_half_threshold}), until {@code successThreshold} of them succeed.
    */
-  public record CircuitBreaker(int failureThreshold, int successThreshold, Duration openFor) {
-    public static final CircuitBreaker DEFAULT = new CircuitBreaker(5, 2, Duration.ofSeconds(30));
+  public record CircuitBreaker(int failureThreshold, int successThreshold, Duration openFor, int maxHalfOpen) {
+    public static final CircuitBreaker DEFAULT = new CircuitBreaker(5, 2, Duration.ofSeconds(30), 1);
+
+    /** One probe at a time while half-open. */
+    public CircuitBreaker(int failureThreshold, int successThreshold, Duration openFor) {
+      this(failureThreshold, successThreshold, openFor, 1);
+    }
   }
 
   /** At most {@code maxConcurrency} requests in flight to a target; {@code queueSize} more may wait for a slot. */

@@ -16,7 +16,8 @@ import java.util.Set;
  * {@code context_window_fallback} and {@code state}.
  */
 record ResilienceReader(NodeReader r) {
-  private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout");
+  private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout",
+      "max_half_threshold");
   private static final Set<String> STATE_KEYS = Set.of("backend", "url", "key_prefix");
 
   /** A breaker block; {@code fallback} (the top-level default, or null for none) when absent. */
@@ -29,7 +30,9 @@ record ResilienceReader(NodeReader r) {
     int failures = r.integer(node, "failure_threshold", path, d.failureThreshold(), 1, 1_000_000);
     int successes = r.integer(node, "success_threshold", path, d.successThreshold(), 1, 1_000_000);
     Duration openFor = r.duration(node, "timeout", path, d.openFor());
-    return new CircuitBreaker(failures, successes, openFor);
+    // Ferro: concurrent probes allowed while half-open; it refuses 0 and negatives too
+    int maxHalfOpen = r.integer(node, "max_half_threshold", path, d.maxHalfOpen(), 1, 1_000_000);
+    return new CircuitBreaker(failures, successes, openFor, maxHalfOpen);
   }
 
   Resilience resilience(ObjectNode root, List<Target> targets) {

@@ -87,6 +87,39 @@ class ResilienceConfigTest {
         "circuit_breaker.timeout: \"never\" is not a duration (expected: seconds, or a number with ms, s, m or h)",
         "targets[0].concurrency.queue_size: -1 is out of range (expected: 0 to 1000000)",
         "targets[0].concurrency.max_concurrency: is required",
-        "targets[0].circuit_breaker.probes: unknown field (expected one of: failure_threshold, success_threshold, timeout)");
+        "targets[0].circuit_breaker.probes: unknown field (expected one of: failure_threshold, max_half_threshold, success_threshold, timeout)");
+  }
+
+  @Test
+  void maxHalfThresholdIsReadOnTargetsAndTheTopLevelDefault() {
+    GatewayConfig config = ConfigLoader.parse("""
+        providers: [{key: a, provider: mock}, {key: b, provider: mock}]
+        circuit_breaker: {max_half_threshold: 4}
+        targets:
+          - virtual_key: a
+            circuit_breaker: {failure_threshold: 3, max_half_threshold: 2}
+          - virtual_key: b
+        """, Map.of());
+    // a target's own block does not inherit fields from the top-level one: unset fields take the built-ins
+    assertThat(config.targets().get(0).circuitBreaker()).isEqualTo(new CircuitBreaker(3, 2, Duration.ofSeconds(30), 2));
+    assertThat(config.targets().get(1).circuitBreaker().maxHalfOpen()).isEqualTo(4);
+    assertThat(CircuitBreaker.DEFAULT.maxHalfOpen()).isEqualTo(1);
+  }
+
+  @Test
+  void maxHalfThresholdBelowOneIsRefusedLikeFerro() {
+    assertThat(problems("""
+        providers: [{key: a, provider: mock}]
+        circuit_breaker: {max_half_threshold: -1}
+        targets:
+          - virtual_key: a
+            circuit_breaker: {max_half_threshold: 0}
+          - virtual_key: a
+            name: a2
+            circuit_breaker: {max_half_threshold: 1.5}
+        """, Map.of())).containsExactlyInAnyOrder(
+        "circuit_breaker.max_half_threshold: -1 is out of range (expected: 1 to 1000000)",
+        "targets[0].circuit_breaker.max_half_threshold: 0 is out of range (expected: 1 to 1000000)",
+        "targets[1].circuit_breaker.max_half_threshold: expected an integer, got 1.5");
   }
 }

@@ -5,8 +5,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One target's breaker. Closed until {@code failureThreshold} consecutive counted failures; then open
- * (skipped) for {@code openFor}; then half-open: one probe at a time, {@code successThreshold} probe
- * successes close it, a probe failure reopens it. Thread-safe: every event loop shares one instance.
+ * (skipped) for {@code openFor}; then half-open: at most {@code maxHalfOpen} probes in flight at once,
+ * {@code successThreshold} probe successes close it, a probe failure reopens it. Thread-safe: every event loop shares one instance.
  */
 public final class CircuitBreaker {
   public enum State { CLOSED, OPEN, HALF_OPEN }
@@ -19,7 +19,7 @@ public final class CircuitBreaker {
   private State state = State.CLOSED;
   private int failures;
   private int probeSuccesses;
-  private boolean probing;
+  private int probes;  // half-open probes in flight
   private long openUntil;
 
   /** {@code clock}: wall-clock milliseconds, comparable across replicas. */
@@ -40,7 +40,7 @@ public final class CircuitBreaker {
     return state == State.OPEN ? Math.max(0, openUntil - clock.getAsLong()) : 0;
   }
 
-  /** True when a request may go now; in half-open this takes the single probe slot. */
+  /** True when a request may go now; in half-open this takes one of the probe slots. */
   public synchronized boolean tryAcquire() {
     switch (state) {
       case CLOSED -> {
@@ -52,14 +52,14 @@ public final class CircuitBreaker {
         }
         state = State.HALF_OPEN;
         probeSuccesses = 0;
-        probing = true;
+        probes = 1;
         return true;
       }
       default -> {
-        if (probing) {
+        if (probes >= settings.maxHalfOpen()) {
           return false;
         }
-        probing = true;
+        probes++;
         return true;
       }
     }
@@ -70,7 +70,7 @@ public final class CircuitBreaker {
     return switch (state) {
       case CLOSED -> true;
       case OPEN -> clock.getAsLong() >= openUntil;
-      case HALF_OPEN -> !probing;
+      case HALF_OPEN -> probes < settings.maxHalfOpen();
     };
   }
 
@@ -78,7 +78,7 @@ public final class CircuitBreaker {
     switch (state) {
       case CLOSED -> failures = 0;
       case HALF_OPEN -> {
-        probing = false;
+        releaseProbe();
         if (++probeSuccesses >= settings.successThreshold()) {
           close();
           return Change.CLOSED;
@@ -106,10 +106,16 @@ public final class CircuitBreaker {
     return Change.NONE;
   }
 
-  /** An admitted request that ended without a verdict (a 4xx, a client that left): frees the probe slot. */
+  /** An admitted request that ended without a verdict (a 4xx, a client that left): frees its probe slot. */
   public synchronized void onNeutral() {
     if (state == State.HALF_OPEN) {
-      probing = false;
+      releaseProbe();
+    }
+  }
+
+  private void releaseProbe() {
+    if (probes > 0) {
+      probes--;
     }
   }
 
@@ -133,14 +139,14 @@ public final class CircuitBreaker {
   private void open(long until) {
     state = State.OPEN;
     openUntil = until;
-    probing = false;
+    probes = 0;
     probeSuccesses = 0;
   }
 
   private void close() {
     state = State.CLOSED;
     failures = 0;
-    probing = false;
+    probes = 0;
     probeSuccesses = 0;
   }
 }

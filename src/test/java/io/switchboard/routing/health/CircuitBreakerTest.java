@@ -88,4 +88,42 @@ class CircuitBreakerTest {
     }
     assertThat(breaker.state()).isEqualTo(State.OPEN);
   }
+
+  @Test
+  void maxHalfOpenAdmitsThatManyConcurrentProbesAndRefusesTheNext() {
+    CircuitBreaker two = new CircuitBreaker(new GatewayConfig.CircuitBreaker(1, 2, Duration.ofSeconds(30), 2), now::get);
+    two.onFailure();
+    assertThat(two.state()).isEqualTo(State.OPEN);
+    now.addAndGet(30_000);
+    assertThat(two.tryAcquire()).isTrue();   // first probe
+    assertThat(two.tryAcquire()).isTrue();   // second, concurrently
+    assertThat(two.wouldAllow()).isFalse();
+    assertThat(two.tryAcquire()).isFalse();  // the third is refused while both are in flight
+    assertThat(two.onSuccess()).isEqualTo(Change.NONE);
+    assertThat(two.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(two.tryAcquire()).isTrue();   // the finished probe's slot is free again
+    assertThat(two.tryAcquire()).isFalse();
+    assertThat(two.onSuccess()).isEqualTo(Change.CLOSED);  // success_threshold 2 reached
+    assertThat(two.state()).isEqualTo(State.CLOSED);
+    two.onSuccess();  // the last probe lands after the close: no effect
+    assertThat(two.state()).isEqualTo(State.CLOSED);
+  }
+
+  @Test
+  void withMaxHalfOpenANeutralProbeFreesOnlyItsOwnSlot() {
+    CircuitBreaker two = new CircuitBreaker(new GatewayConfig.CircuitBreaker(1, 3, Duration.ofSeconds(30), 2), now::get);
+    two.onFailure();
+    now.addAndGet(30_000);
+    assertThat(two.tryAcquire()).isTrue();
+    assertThat(two.tryAcquire()).isTrue();
+    two.onNeutral();
+    assertThat(two.tryAcquire()).isTrue();
+    assertThat(two.tryAcquire()).isFalse();
+    assertThat(two.onFailure()).isEqualTo(Change.OPENED);  // any probe failure reopens
+    assertThat(two.tryAcquire()).isFalse();
+    now.addAndGet(30_000);
+    assertThat(two.tryAcquire()).isTrue();  // a fresh half-open period starts with no probes counted
+    assertThat(two.tryAcquire()).isTrue();
+    assertThat(two.tryAcquire()).isFalse();
+  }
 }

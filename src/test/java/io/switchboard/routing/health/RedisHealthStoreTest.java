@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +96,32 @@ class RedisHealthStoreTest {
     store.publish(new HealthEvent(HealthEvent.Kind.CLOSED, "a", 0));
     eventually(() -> assertThat(two.breakerState(target)).isEqualTo(CircuitBreaker.State.CLOSED));
     store.close().await(5, TimeUnit.SECONDS);
+    one.close().await(5, TimeUnit.SECONDS);
+    two.close().await(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aReplicaOpenedFromRedisAdmitsMaxHalfThresholdProbesAndItsCloseIsShared() throws Exception {
+    Target probed = new Target("a", "a", 1, Retry.NONE, List.of(), Map.of(),
+        new GatewayConfig.CircuitBreaker(1, 2, Duration.ofSeconds(30), 2), null, null);
+    AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+    TargetHealth one = new TargetHealth(List.of(probed), new RedisHealthStore(vertx, state, List.of(probed)), clock::get);
+    TargetHealth two = new TargetHealth(List.of(probed), new RedisHealthStore(vertx, state, List.of(probed)), clock::get);
+    one.start().await(5, TimeUnit.SECONDS);
+    two.start().await(5, TimeUnit.SECONDS);
+    one.admit(vertx, probed, 1000, false).await(5, TimeUnit.SECONDS).done(Verdict.FAILURE);
+    eventually(() -> assertThat(two.breakerState(probed)).isEqualTo(CircuitBreaker.State.OPEN));
+
+    clock.addAndGet(30_000);  // both replicas' open period is over
+    TargetHealth.Permit first = two.admit(vertx, probed, 1000, false).await(5, TimeUnit.SECONDS);
+    TargetHealth.Permit second = two.admit(vertx, probed, 1000, false).await(5, TimeUnit.SECONDS);
+    assertThat(two.breakerState(probed)).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(two.skipReason(probed, false)).isNotNull();
+    assertThat(two.admit(vertx, probed, 1000, false).failed()).isTrue();  // a third concurrent probe is refused
+    first.done(Verdict.SUCCESS);
+    second.done(Verdict.SUCCESS);
+    assertThat(two.breakerState(probed)).isEqualTo(CircuitBreaker.State.CLOSED);
+    eventually(() -> assertThat(one.breakerState(probed)).isEqualTo(CircuitBreaker.State.CLOSED));
     one.close().await(5, TimeUnit.SECONDS);
     two.close().await(5, TimeUnit.SECONDS);
   }

@@ -101,4 +101,23 @@ class TargetHealthTest {
     admit().done(Verdict.SUCCESS);
     assertThat(published).isEmpty();  // remote changes are not echoed back
   }
+
+  @Test
+  void theMemoryBackendAdmitsMaxHalfThresholdConcurrentProbes() {
+    Target probed = new Target("p", "p", 1, Retry.NONE, List.of(), Map.of(),
+        new GatewayConfig.CircuitBreaker(1, 2, Duration.ofSeconds(5), 2), null, null);
+    TargetHealth memory = new TargetHealth(List.of(probed), HealthStore.memory(), now::get);
+    memory.admit(vertx, probed, 1000, false).result().done(Verdict.FAILURE);
+    assertThat(memory.breakerState(probed)).isEqualTo(CircuitBreaker.State.OPEN);
+    now.addAndGet(5_000);
+    TargetHealth.Permit first = memory.admit(vertx, probed, 1000, false).result();
+    TargetHealth.Permit second = memory.admit(vertx, probed, 1000, false).result();
+    Future<TargetHealth.Permit> third = memory.admit(vertx, probed, 1000, false);
+    assertThat(third.failed()).isTrue();
+    assertThat(((Rejection) third.cause()).reason()).isEqualTo(Rejection.Reason.CIRCUIT_OPEN);
+    first.done(Verdict.SUCCESS);
+    assertThat(memory.breakerState(probed)).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    second.done(Verdict.SUCCESS);
+    assertThat(memory.breakerState(probed)).isEqualTo(CircuitBreaker.State.CLOSED);
+  }
 }
