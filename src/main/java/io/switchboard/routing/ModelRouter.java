@@ -1,5 +1,6 @@
 package io.switchboard.routing;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.switchboard.api.ApiException;
 import io.switchboard.config.GatewayConfig;
 import io.switchboard.config.GatewayConfig.Target;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Decides which targets can serve a model, and in what order they are tried. A target serves a model
@@ -26,6 +28,8 @@ public final class ModelRouter {
   /** Who serves a model depends on the config alone, so it is worked out once per model, not per request. */
   private final Map<Operation, Map<String, List<Candidate>>> eligibleCache = new EnumMap<>(Operation.class);
   private static final int MAX_CACHED_MODELS = 4096;
+  /** What {@link #routable} shows the strategy: nothing observed yet, so no target is favoured by its past. */
+  private final TargetStats unobserved = new LocalTargetStats();
 
   public ModelRouter(GatewayConfig config, Map<String, Provider> providers, RoutingStrategy strategy) {
     this.targets = config.targets();
@@ -131,9 +135,44 @@ public final class ModelRouter {
   /**
    * What {@code /v1/models} lists, once each: every provider's known models it serves, then the models its
    * config and targets name (described when the provider knows them), then the aliases (described as the
-   * model they lead to).
+   * model they lead to); of those, only the ones the strategy would route ({@link #routable}), so a model
+   * absent from the list is one a request would be refused.
    */
   public List<ListedModel> listedModels() {
+    List<ListedModel> out = new ArrayList<>();
+    for (ListedModel m : configuredModels()) {
+      if (routable(m.id())) {
+        out.add(m);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether a request for {@code id} that carries nothing but the model would be routed, for some operation.
+   * The strategy is asked, rather than a copy of its rules kept here: under the modes that commit to one
+   * target (Ferro's conditional and content-based) a model only another target serves is refused, and so is
+   * an unpriced model under cost-optimized with {@code unpriced: exclude}. Rules on content, metadata or the
+   * user see an empty request, so a model only such a rule reaches is not listed: the list promises what it
+   * names can be routed, not everything that could be. Breakers and parking are not consulted (they are not
+   * in the strategy's order): the list is the configured inventory, not the current health.
+   */
+  boolean routable(String id) {
+    String model = resolveAlias(id);
+    RequestFacts facts = RequestFacts.of(id, model, JsonNodeFactory.instance.objectNode().put("model", id));
+    RoutingContext context = new RoutingContext(facts, unobserved, ThreadLocalRandom.current());
+    for (Operation operation : Operation.values()) {
+      try {
+        route(id, operation, context);
+        return true;
+      } catch (ApiException refused) {
+        // not for this operation; try the next
+      }
+    }
+    return false;
+  }
+
+  private List<ListedModel> configuredModels() {
     Map<String, ListedModel> out = new LinkedHashMap<>();
     for (Target t : targets) {
       Provider p = providers.get(t.virtualKey());

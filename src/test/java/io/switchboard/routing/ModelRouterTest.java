@@ -141,4 +141,72 @@ class ModelRouterTest {
         """);
     assertThat(route(router, "anything", Operation.CHAT)).containsExactly("a:anything");
   }
+
+  /** The listed ids among the models the targets declare (providers also list what they know of). */
+  static List<String> listedDeclared(String yaml) {
+    List<String> declared = List.of("gpt-4o", "gpt-4o-mini", "claude-x", "fast");
+    return router(yaml).listedModels().stream().map(ModelRouter.ListedModel::id).filter(declared::contains)
+        .sorted().toList();
+  }
+
+  static final String TWO_TARGETS = """
+      targets:
+        - {virtual_key: openai, models: [gpt-4o, gpt-4o-mini]}
+        - {virtual_key: anthropic, models: [claude-x]}
+      """;
+
+  @Test
+  void ferroConditionalListsOnlyWhatItsRulesOrTheFirstTargetReach() {
+    // gpt-4o -> openai by rule; anything else -> the first target, openai: claude-x would be refused
+    assertThat(listedDeclared("""
+        strategy:
+          mode: conditional
+          conditions: [{key: model, value: gpt-4o, target_key: openai}]
+        """ + TWO_TARGETS)).containsExactly("gpt-4o", "gpt-4o-mini");
+    // a rule that sends claude-x to anthropic makes it listed
+    assertThat(listedDeclared("""
+        strategy:
+          mode: conditional
+          conditions: [{key: model, value: claude-x, target_key: anthropic}]
+        """ + TWO_TARGETS)).containsExactly("claude-x", "gpt-4o", "gpt-4o-mini");
+    // with anthropic first, gpt-4o-mini falls to it and is refused; gpt-4o has its rule
+    assertThat(listedDeclared("""
+        strategy:
+          mode: conditional
+          conditions: [{key: model, value: gpt-4o, target_key: openai}]
+        targets:
+          - {virtual_key: anthropic, models: [claude-x]}
+          - {virtual_key: openai, models: [gpt-4o, gpt-4o-mini]}
+        """)).containsExactly("claude-x", "gpt-4o");
+  }
+
+  @Test
+  void ferroContentBasedListsWhatARequestWithoutContentReaches() {
+    assertThat(listedDeclared("""
+        strategy:
+          mode: content-based
+          content_conditions: [{type: prompt_contains, value: code, target_key: anthropic}]
+        """ + TWO_TARGETS)).containsExactly("gpt-4o", "gpt-4o-mini");
+  }
+
+  @Test
+  void poolModesListEveryServedModel() {
+    assertThat(listedDeclared("strategy: {mode: fallback}\n" + TWO_TARGETS))
+        .containsExactly("claude-x", "gpt-4o", "gpt-4o-mini");
+    assertThat(listedDeclared("strategy: {mode: load-balance}\n" + TWO_TARGETS))
+        .containsExactly("claude-x", "gpt-4o", "gpt-4o-mini");
+  }
+
+  @Test
+  void anAliasIsListedOnlyWhenWhatItLeadsToRoutes() {
+    String rules = """
+        strategy:
+          mode: conditional
+          conditions: [{key: model, value: gpt-4o, target_key: openai}]
+        """;
+    assertThat(listedDeclared(rules + TWO_TARGETS + "aliases: {fast: gpt-4o-mini}\n"))
+        .containsExactly("fast", "gpt-4o", "gpt-4o-mini");
+    assertThat(listedDeclared(rules + TWO_TARGETS + "aliases: {fast: claude-x}\n"))
+        .containsExactly("gpt-4o", "gpt-4o-mini");
+  }
 }
