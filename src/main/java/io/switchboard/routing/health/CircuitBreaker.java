@@ -6,7 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * One target's breaker. Closed until {@code failureThreshold} consecutive counted failures; then open
  * (skipped) for {@code openFor}; then half-open: at most {@code maxHalfOpen} probes in flight at once,
- * {@code successThreshold} probe successes close it, a probe failure reopens it. Thread-safe: every event loop shares one instance.
+ * {@code successThreshold} probe successes close it, a probe failure reopens it. Each state entered starts a
+ * new generation; the outcome of a request admitted in an earlier one is ignored, so a slow request from
+ * before the breaker opened neither takes a probe slot's place nor counts as a probe. Thread-safe: every event loop shares one instance.
  */
 public final class CircuitBreaker {
   public enum State { CLOSED, OPEN, HALF_OPEN }
@@ -21,6 +23,7 @@ public final class CircuitBreaker {
   private int probeSuccesses;
   private int probes;  // half-open probes in flight
   private long openUntil;
+  private long generation;
 
   /** {@code clock}: wall-clock milliseconds, comparable across replicas. */
   public CircuitBreaker(GatewayConfig.CircuitBreaker settings, LongSupplier clock) {
@@ -42,25 +45,34 @@ public final class CircuitBreaker {
 
   /** True when a request may go now; in half-open this takes one of the probe slots. */
   public synchronized boolean tryAcquire() {
+    return acquire() >= 0;
+  }
+
+  /**
+   * As {@link #tryAcquire}, answering the generation the request was admitted in (to hand back with its
+   * outcome), or -1 when it may not go.
+   */
+  public synchronized long acquire() {
     switch (state) {
       case CLOSED -> {
-        return true;
+        return generation;
       }
       case OPEN -> {
         if (clock.getAsLong() < openUntil) {
-          return false;
+          return -1;
         }
         state = State.HALF_OPEN;
+        generation++;
         probeSuccesses = 0;
         probes = 1;
-        return true;
+        return generation;
       }
       default -> {
         if (probes >= settings.maxHalfOpen()) {
-          return false;
+          return -1;
         }
         probes++;
-        return true;
+        return generation;
       }
     }
   }
@@ -75,6 +87,14 @@ public final class CircuitBreaker {
   }
 
   public synchronized Change onSuccess() {
+    return onSuccess(generation);
+  }
+
+  /** The outcome of a request admitted in {@code admittedIn}; ignored when the breaker has moved on since. */
+  public synchronized Change onSuccess(long admittedIn) {
+    if (admittedIn != generation) {
+      return Change.NONE;
+    }
     switch (state) {
       case CLOSED -> failures = 0;
       case HALF_OPEN -> {
@@ -90,6 +110,13 @@ public final class CircuitBreaker {
   }
 
   public synchronized Change onFailure() {
+    return onFailure(generation);
+  }
+
+  public synchronized Change onFailure(long admittedIn) {
+    if (admittedIn != generation) {
+      return Change.NONE;
+    }
     switch (state) {
       case CLOSED -> {
         if (++failures >= settings.failureThreshold()) {
@@ -108,7 +135,11 @@ public final class CircuitBreaker {
 
   /** An admitted request that ended without a verdict (a 4xx, a client that left): frees its probe slot. */
   public synchronized void onNeutral() {
-    if (state == State.HALF_OPEN) {
+    onNeutral(generation);
+  }
+
+  public synchronized void onNeutral(long admittedIn) {
+    if (admittedIn == generation && state == State.HALF_OPEN) {
       releaseProbe();
     }
   }
@@ -138,6 +169,7 @@ public final class CircuitBreaker {
 
   private void open(long until) {
     state = State.OPEN;
+    generation++;
     openUntil = until;
     probes = 0;
     probeSuccesses = 0;
@@ -145,6 +177,7 @@ public final class CircuitBreaker {
 
   private void close() {
     state = State.CLOSED;
+    generation++;
     failures = 0;
     probes = 0;
     probeSuccesses = 0;

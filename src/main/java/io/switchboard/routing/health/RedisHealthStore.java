@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * replica decides from its own state, and a change is published (PUBLISH, plus a key that expires with the
  * state it describes, for replicas that start later) and applied by the others as the message arrives,
  * typically within a millisecond. Consistency is eventual: in that window another replica may still send a
- * request or two to a target just opened, and each replica runs its own half-open probe. Failure counts
+ * request or two to a target just opened, and each replica runs its own half-open probes (up to
+ * {@code max_half_threshold} at once on each replica). Failure counts
  * stay per replica; what is shared is the outcome (opened until, closed, parked until). When Redis is
  * unreachable, each replica carries on with its local state and the subscription is retried every second.
  */

@@ -107,13 +107,14 @@ public final class TargetHealth {
   }
 
   private Future<Permit> takeProbe(Target target, CircuitBreaker breaker, ConcurrencyLimiter limiter) {
-    if (breaker != null && !breaker.tryAcquire()) {
+    long generation = breaker == null ? 0 : breaker.acquire();
+    if (generation < 0) {
       if (limiter != null) {
         limiter.release();
       }
       return Future.failedFuture(new Rejection(Rejection.Reason.CIRCUIT_OPEN, breaker.remainingOpenMillis()));
     }
-    return Future.succeededFuture(new Permit(target.id(), breaker, limiter));
+    return Future.succeededFuture(new Permit(target.id(), breaker, generation, limiter));
   }
 
   /** A 429: the target is skipped until its Retry-After (or {@link Parking#DEFAULT_PARK}), capped. */
@@ -146,13 +147,15 @@ public final class TargetHealth {
   public final class Permit {
     private final String targetId;
     private final CircuitBreaker breaker;
+    private final long generation;
     private final ConcurrencyLimiter limiter;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    Permit(String targetId, CircuitBreaker breaker, ConcurrencyLimiter limiter) {
+    Permit(String targetId, CircuitBreaker breaker, long generation, ConcurrencyLimiter limiter) {
       this.targetId = targetId;
       this.breaker = breaker;
+      this.generation = generation;
       this.limiter = limiter;
     }
 
@@ -161,10 +164,10 @@ public final class TargetHealth {
         return;
       }
       CircuitBreaker.Change change = switch (verdict) {
-        case SUCCESS -> breaker.onSuccess();
-        case FAILURE -> breaker.onFailure();
+        case SUCCESS -> breaker.onSuccess(generation);
+        case FAILURE -> breaker.onFailure(generation);
         case NEUTRAL -> {
-          breaker.onNeutral();
+          breaker.onNeutral(generation);
           yield CircuitBreaker.Change.NONE;
         }
       };

@@ -126,4 +126,19 @@ class CircuitBreakerTest {
     assertThat(two.tryAcquire()).isTrue();
     assertThat(two.tryAcquire()).isFalse();
   }
+
+  @Test
+  void anOutcomeFromAnEarlierGenerationNeitherFreesASlotNorCounts() {
+    CircuitBreaker two = new CircuitBreaker(new GatewayConfig.CircuitBreaker(1, 1, Duration.ofSeconds(30), 2), now::get);
+    long slowBeforeOpening = two.acquire();  // admitted while closed, still running
+    two.onFailure();
+    now.addAndGet(30_000);
+    assertThat(two.acquire()).isNotNegative();
+    assertThat(two.acquire()).isNotNegative();
+    assertThat(two.onSuccess(slowBeforeOpening)).isEqualTo(Change.NONE);  // not a probe: does not close it
+    assertThat(two.state()).isEqualTo(State.HALF_OPEN);
+    assertThat(two.tryAcquire()).as("both probe slots are still taken").isFalse();
+    assertThat(two.onFailure(slowBeforeOpening)).isEqualTo(Change.NONE);
+    assertThat(two.state()).isEqualTo(State.HALF_OPEN);
+  }
 }
