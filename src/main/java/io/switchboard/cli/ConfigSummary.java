@@ -32,8 +32,9 @@ final class ConfigSummary {
     lines.add("Strategy:  " + strategy(config));
     lines.add("Targets:   " + config.targets().size() + " ("
         + String.join(", ", config.targets().stream().map(GatewayConfig.Target::id).toList()) + ")");
-    lines.add("Providers: " + String.join(", ", config.providers().stream()
-        .map(p -> p.key().equals(kind(p)) ? p.key() : p.key() + " (" + kind(p) + ")").toList()));
+    lines.add("Providers: " + (config.providers().isEmpty() ? "none in this environment"
+        : String.join(", ", config.providers().stream()
+            .map(p -> p.key().equals(kind(p)) ? p.key() : p.key() + " (" + kind(p) + ")").toList())));
     if (!config.plugins().isEmpty()) {
       lines.add("Plugins:   " + String.join(", ", config.plugins().stream()
           .map(p -> p.name() + " (" + (p.enabled() ? "enabled" : "disabled") + ")").toList()));
