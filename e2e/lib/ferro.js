@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { JAR, JAVA, freePort } from './gateway.js';
+import { JAR, JAVA, freePort, waitReady } from './gateway.js';
 
 const e2eDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FERRO_DIR = path.join(e2eDir, 'fixtures', 'ferro');
@@ -65,8 +65,6 @@ export function divergences() {
   return YAML.parse(readFileSync(path.join(FERRO_DIR, 'divergences.yaml'), 'utf8'));
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Writes `config` (an object) as YAML and runs `ferrogw serve` with GATEWAY_CONFIG and PORT, in a temp
  * working directory, unauthenticated, without the remote model catalog or the global rate limit.
@@ -98,22 +96,7 @@ export async function startFerro(bin, config, { env = {}, readyTimeoutMs = 30_00
   const exitPromise = new Promise((r) => child.on('exit', (code, signal) => r((exited = { code, signal }))));
   const origin = `http://127.0.0.1:${port}`;
   const describe = () => `--- config ---\n${YAML.stringify(config)}--- output ---\n${output.slice(-6000)}`;
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (exited) throw new Error(`ferrogw exited (${JSON.stringify(exited)}) before becoming ready\n${describe()}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`ferrogw not ready within ${readyTimeoutMs} ms\n${describe()}`);
-    }
-    try {
-      const r = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
+  await waitReady('ferrogw', origin, child, () => exited, describe, readyTimeoutMs);
   return {
     port,
     origin,

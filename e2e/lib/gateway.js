@@ -31,6 +31,29 @@ export async function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Polls {@code origin}/readyz until it answers 200; throws, with {@code describe()}, when the process exits first
+ * or {@code readyTimeoutMs} passes (the process is then killed). Shared by Switchboard's and Ferro's starters.
+ */
+export async function waitReady(name, origin, child, exited, describe, readyTimeoutMs) {
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (exited()) throw new Error(`${name} exited (${JSON.stringify(exited())}) before becoming ready\n${describe()}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} not ready within ${readyTimeoutMs} ms\n${describe()}`);
+    }
+    try {
+      const r = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(1000) });
+      await r.arrayBuffer();
+      if (r.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+}
+
+/**
  * Writes `config` (an object) as YAML and runs `java -jar switchboard.jar serve --config F --port P`.
  * Resolves once GET /readyz answers 200 (30 s timeout); rejects with the gateway's output if it dies.
  */
@@ -54,22 +77,7 @@ export async function startGateway(config, { readyTimeoutMs = 30_000, cwdInConfi
 
   const origin = `http://127.0.0.1:${port}`;
   const output = () => `--- config ---\n${YAML.stringify(config)}--- stdout ---\n${stdout.slice(-4000)}\n--- stderr ---\n${stderr.slice(-8000)}`;
-  const deadline = Date.now() + readyTimeoutMs;
-  for (;;) {
-    if (exited) throw new Error(`gateway exited (${JSON.stringify(exited)}) before becoming ready\n${output()}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`gateway not ready within ${readyTimeoutMs} ms\n${output()}`);
-    }
-    try {
-      const r = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
+  await waitReady('gateway', origin, child, () => exited, output, readyTimeoutMs);
 
   return {
     port,
