@@ -33,7 +33,7 @@ import java.util.Date;
  * account's {@code token_uri}, without blocking. A token is reused until a minute before it expires, and
  * callers that arrive while one exchange is running share it. Tokens and keys never reach errors or logs.
  */
-public final class AccessTokens {
+public final class AccessTokens implements TokenSupply {
   static final String SCOPE = "https://www.googleapis.com/auth/cloud-platform";
   static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   static final Duration LIFETIME = Duration.ofHours(1);
@@ -59,6 +59,7 @@ public final class AccessTokens {
   }
 
   /** A valid access token: the cached one, the exchange under way, or a new exchange. */
+  @Override
   public synchronized Future<String> token() {
     if (token != null && clock.instant().isBefore(expiresAt.minus(MARGIN))) {
       return Future.succeededFuture(token);
@@ -75,7 +76,7 @@ public final class AccessTokens {
    * The exchange completes on the event loop that started it; a request from another event loop must go on
    * with its own, so the result is handed back there.
    */
-  private static Future<String> onCallersContext(Future<String> shared) {
+  static Future<String> onCallersContext(Future<String> shared) {
     Context context = Vertx.currentContext();
     if (context == null) {
       return shared;
@@ -178,6 +179,11 @@ public final class AccessTokens {
   }
 
   private UpstreamException failure(int status, String detail) {
+    return failure(providerKey, status, detail);
+  }
+
+  /** The OpenAI-shaped error of a request that could not get a token; {@code detail} must hold no secret. */
+  static UpstreamException failure(String providerKey, int status, String detail) {
     String message = "Could not get a Vertex AI access token for provider " + providerKey + ": " + detail;
     return new UpstreamException(UpstreamException.Kind.STATUS, status, OpenAiErrors.body(message,
         status == 401 ? "authentication_error" : "api_error", null, "upstream_auth_failed"), null);

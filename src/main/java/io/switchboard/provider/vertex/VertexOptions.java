@@ -16,13 +16,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Vertex AI's own settings: the project and region of its URLs, and the service account that signs in. */
-public record VertexOptions(String project, String region, ServiceAccount credentials) implements ProviderOptions {
+/**
+ * Vertex AI's own settings: the project and region of its URLs, and how it signs in: a configured service
+ * account, else an API key, else Google's Application Default Credentials ({@code adc}, where to search).
+ */
+public record VertexOptions(String project, String region, ServiceAccount credentials,
+    ApplicationDefaultCredentials.Search adc) implements ProviderOptions {
   public static final Set<String> KEYS = Set.of("project", "region", "credentials");
   public static final String DEFAULT_REGION = "us-central1";
   static final List<String> PROJECT_ENV = List.of("VERTEX_AI_PROJECT_ID", "GOOGLE_CLOUD_PROJECT");
-  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "VERTEX_AI_SERVICE_ACCOUNT_JSON",
-      "GOOGLE_APPLICATION_CREDENTIALS");
+  /** Explicit service accounts; GOOGLE_APPLICATION_CREDENTIALS belongs to Application Default Credentials. */
+  static final List<String> CREDENTIALS_ENV = List.of("VERTEX_AI_CREDENTIALS", "VERTEX_AI_SERVICE_ACCOUNT_JSON");
   private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9.:-]*");
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
 
@@ -48,18 +52,35 @@ public record VertexOptions(String project, String region, ServiceAccount creden
       ok = false;
     }
     ServiceAccount account = null;
-    // Read by the loader as api_key; here only to know whether a service account may be absent.
+    ApplicationDefaultCredentials.Search adc = null;
+    // Read by the loader as api_key; here only to know whether Application Default Credentials are needed.
     boolean apiKey = entry.secret("api_key", List.of("VERTEX_AI_API_KEY")) != null;
-    if (credentials == null && !apiKey) {
-      entry.problem("credentials", "is required for provider vertex-ai: a service-account JSON file or its "
-          + "contents, or an api_key (or set VERTEX_AI_SERVICE_ACCOUNT_JSON, VERTEX_AI_CREDENTIALS, "
-          + "GOOGLE_APPLICATION_CREDENTIALS or VERTEX_AI_API_KEY)");
-      ok = false;
-    } else if (credentials != null) {
+    if (credentials != null) {
       account = serviceAccount(entry, credentials.value());
       ok &= account != null;
+    } else if (!apiKey) {
+      adc = ApplicationDefaultCredentials.Search.from(entry.env());
+      ok &= readableAdcFile(entry, adc);
     }
-    return ok ? new VertexOptions(project, region, account) : null;
+    return ok ? new VertexOptions(project, region, account, adc) : null;
+  }
+
+  // A file named but missing is a mistake to report now; what it holds is checked when it is used.
+  private static boolean readableAdcFile(ProviderEntry entry, ApplicationDefaultCredentials.Search adc) {
+    if (adc.file() == null) {
+      return true;
+    }
+    try {
+      if (Files.isReadable(Path.of(adc.file())) && !Files.isDirectory(Path.of(adc.file()))) {
+        return true;
+      }
+    } catch (InvalidPathException e) {
+      // reported below
+    }
+    entry.problem("credentials", "is not set, so Application Default Credentials are used, but "
+        + "GOOGLE_APPLICATION_CREDENTIALS does not name a readable file (expected: a credentials JSON file, "
+        + "or set credentials, VERTEX_AI_SERVICE_ACCOUNT_JSON or VERTEX_AI_API_KEY)");
+    return false;
   }
 
   // Never the path in a problem: a key pasted into credentials that is not JSON is taken for a path.
@@ -91,11 +112,12 @@ public record VertexOptions(String project, String region, ServiceAccount creden
     }
   }
 
-  /** An entry when a project and credentials are set in the environment; the reader reads the rest. */
+  /**
+   * An entry when {@code VERTEX_AI_PROJECT_ID} is set, as Ferro registers it: credentials are whatever is set,
+   * else Application Default Credentials. The reader reads the rest.
+   */
   public static Optional<ObjectNode> fromEnvironment(Map<String, String> env) {
-    boolean credentials = CREDENTIALS_ENV.stream().anyMatch(n -> !env.getOrDefault(n, "").isBlank())
-        || !env.getOrDefault("VERTEX_AI_API_KEY", "").isBlank();
-    if (env.getOrDefault("VERTEX_AI_PROJECT_ID", "").isBlank() || !credentials) {
+    if (env.getOrDefault("VERTEX_AI_PROJECT_ID", "").isBlank()) {
       return Optional.empty();
     }
     return Optional.of(JsonNodeFactory.instance.objectNode().put("key", "vertex-ai").put("provider", "vertex-ai"));

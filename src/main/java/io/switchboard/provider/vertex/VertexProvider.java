@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Google Cloud Vertex AI: Gemini models through generateContent (the Gemini mappers), Anthropic models
  * ({@code claude-*}) through rawPredict with Anthropic's Messages body (the Anthropic mappers), both with
- * an OAuth2 access token from the configured service account. Text embedding models through
+ * an OAuth2 access token from the configured service account or Application Default Credentials (else an
+ * API key). Text embedding models through
  * {@code :predict}.
  */
 public final class VertexProvider implements ChatProvider, EmbeddingProvider {
@@ -57,7 +58,7 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
   private final VertexOptions options;
   private final UnsupportedParamPolicy policy;
   private final HttpUpstream http;
-  private final AccessTokens tokens;
+  private final TokenSupply tokens;
 
   public VertexProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client) {
     this.config = config;
@@ -65,9 +66,26 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     this.policy = policy;
     this.http = new HttpUpstream(vertx, client, config,
         config.baseUrl() != null ? config.baseUrl() : options.defaultBaseUrl());
-    // With an API key (VERTEX_AI_API_KEY, as Ferro reads it) and no service account, no token is ever fetched.
-    this.tokens = options.credentials() == null ? null : new AccessTokens(client, options.credentials(), config.key(),
-        Clock.systemUTC(), config.connectTimeout().plus(config.connectTimeout()));
+    this.tokens = tokens(config, options, vertx, client);
+  }
+
+  /**
+   * A configured service account wins; with an API key (VERTEX_AI_API_KEY, as Ferro reads it) no token is ever
+   * fetched; with neither, Application Default Credentials, searched and refreshed on a worker thread.
+   */
+  private static TokenSupply tokens(GatewayConfig.Provider config, VertexOptions options, Vertx vertx,
+      HttpClient client) {
+    if (options.credentials() != null) {
+      return new AccessTokens(client, options.credentials(), config.key(), Clock.systemUTC(),
+          config.connectTimeout().plus(config.connectTimeout()));
+    }
+    if (options.adc() == null) {
+      return null;
+    }
+    AdcTokens adc = new AdcTokens(new ApplicationDefaultCredentials(options.adc(), Clock.systemUTC()),
+        fetch -> vertx.executeBlocking(fetch, false), config.key(), Clock.systemUTC());
+    adc.prefetch();
+    return adc;
   }
 
   /** An access token for the service account; the API key itself when there is none. */
