@@ -244,8 +244,8 @@ class FerroProvidersTest {
         .isEqualTo("/v1/projects/p1/locations/us-central1/publishers/google/models/gemini-2.0-flash:generateContent");
     assertThat(RECEIVED.getFirst().headers().get("x-goog-api-key")).isEqualTo("vk");
     assertThat(RECEIVED.getFirst().headers().contains("authorization")).isFalse();
-    // The project alone (Ferro would try Application Default Credentials, which Switchboard does not read) adds none.
-    assertThatThrownBy(() -> keys(Map.of("VERTEX_AI_PROJECT_ID", "p1"))).isInstanceOf(ConfigException.class);
+    // The project alone registers it, as in Ferro: it signs in with Application Default Credentials.
+    assertThat(keys(Map.of("VERTEX_AI_PROJECT_ID", "p1", "NO_GCE_CHECK", "true"))).containsExactly("vertex-ai");
   }
 
   @Test

@@ -29,7 +29,7 @@ public final class TestKeys {
   /** The service-account JSON key file's contents, with {@code tokenUri}. */
   public String serviceAccountJson(String tokenUri) {
     return Json.string(Json.object().put("type", "service_account").put("project_id", "test-project")
-        .put("private_key_id", "key-1").put("private_key", privateKeyPem())
+        .put("private_key_id", "key-1").put("private_key", privateKeyPem()).put("client_id", "1234567890")
         .put("client_email", "gateway@test-project.iam.gserviceaccount.com").put("token_uri", tokenUri));
   }
 
