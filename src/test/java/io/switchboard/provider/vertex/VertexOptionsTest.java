@@ -65,7 +65,50 @@ class VertexOptionsTest {
     VertexOptions options = (VertexOptions) p.options();
     assertThat(options.project()).isEqualTo("env-project");
     assertThat(options.defaultBaseUrl()).isEqualTo("https://aiplatform.googleapis.com/v1");
-    assertThat(VertexOptions.fromEnvironment(Map.of("VERTEX_AI_PROJECT_ID", "p"))).isEmpty();
+    assertThat(VertexOptions.fromEnvironment(Map.of("VERTEX_AI_REGION", "global"))).isEmpty();
+  }
+
+  @Test
+  void theProjectAloneRegistersItWithApplicationDefaultCredentials() {
+    assertThat(VertexOptions.fromEnvironment(Map.of("VERTEX_AI_PROJECT_ID", "p"))).isPresent();
+    GatewayConfig config = ConfigLoader.parse("server: {port: 0}\n", Map.of("VERTEX_AI_PROJECT_ID", "p",
+        "HOME", "/home/u", "NO_GCE_CHECK", "true"));
+    VertexOptions options = (VertexOptions) config.providers().getFirst().options();
+    assertThat(options.credentials()).isNull();
+    assertThat(options.adc().file()).isNull();
+    assertThat(options.adc().gcloudFile())
+        .isEqualTo(Path.of("/home/u/.config/gcloud/application_default_credentials.json"));
+    assertThat(options.adc().metadataServer()).isFalse();
+  }
+
+  @Test
+  void explicitCredentialsAndApiKeysWinOverApplicationDefaultCredentials() throws Exception {
+    Path file = dir.resolve("sa.json");
+    Files.writeString(file, KEYS.serviceAccountJson("https://oauth2.googleapis.com/token"));
+    Path other = dir.resolve("adc.json");
+    Files.writeString(other, "{}");
+    VertexOptions account = (VertexOptions) ConfigLoader.parse("server: {port: 0}\n", Map.of(
+        "VERTEX_AI_PROJECT_ID", "p", "VERTEX_AI_SERVICE_ACCOUNT_JSON", file.toString(),
+        "GOOGLE_APPLICATION_CREDENTIALS", other.toString())).providers().getFirst().options();
+    assertThat(account.credentials()).isNotNull();
+    assertThat(account.adc()).isNull();
+    VertexOptions apiKey = (VertexOptions) ConfigLoader.parse("server: {port: 0}\n", Map.of(
+        "VERTEX_AI_PROJECT_ID", "p", "VERTEX_AI_API_KEY", "vk",
+        "GOOGLE_APPLICATION_CREDENTIALS", other.toString())).providers().getFirst().options();
+    assertThat(apiKey.credentials()).isNull();
+    assertThat(apiKey.adc()).isNull();
+  }
+
+  @Test
+  void anUnreadableGoogleApplicationCredentialsFileIsAProblemAtLoadTime() {
+    assertThatThrownBy(() -> ConfigLoader.parse("""
+        providers:
+          - {key: vtx, provider: vertex-ai, project: p1}
+        """, Map.of("GOOGLE_APPLICATION_CREDENTIALS", dir.resolve("missing.json").toString())))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+            .startsWith("providers[0].credentials: is not set, so Application Default Credentials are used, but "
+                + "GOOGLE_APPLICATION_CREDENTIALS does not name a readable file")
+            .doesNotContain("missing.json"));
   }
 
   @Test
