@@ -53,10 +53,9 @@ class VertexAdcE2eTest extends E2eResources {
         "VERTEX_AI_BASE_URL", google.url(), "NO_GCE_CHECK", "true", "HOME", dir.toString()));
   }
 
-  /** One event loop: each has its own provider instances, and so its own token cache. */
   OpenAIClient gateway() throws Exception {
     GatewayServer server = GatewayServer.start(ConfigLoader.parse(
-        "server: {port: 0, host: 127.0.0.1, event_loops: 1}\ntargets: [{virtual_key: vertex-ai}]\n", env))
+        "server: {port: 0, host: 127.0.0.1, event_loops: 2}\ntargets: [{virtual_key: vertex-ai}]\n", env))
         .await(10, TimeUnit.SECONDS);
     closing.add(() -> server.stop().await(10, TimeUnit.SECONDS));
     OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1")
@@ -92,7 +91,7 @@ class VertexAdcE2eTest extends E2eResources {
       assertThat(p.headers().contains("x-goog-api-key")).isFalse();
     });
     List<GoogleMock.Received> exchanges = google.received("/oauth/adc");
-    assertThat(exchanges).as("one exchange (one event loop), cached for both requests").hasSize(1);
+    assertThat(exchanges).as("one exchange for both event loops, cached for both requests").hasSize(1);
     // Google's library signed the assertion with the file's key, for the cloud-platform scope.
     String form = exchanges.getFirst().raw().toString();
     SignedJWT jwt = SignedJWT.parse(URLDecoder.decode(form.substring(form.indexOf("assertion=") + 10),

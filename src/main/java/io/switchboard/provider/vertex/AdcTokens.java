@@ -121,8 +121,8 @@ final class AdcTokens implements TokenSupply {
   private Throwable failed(Throwable e) {
     String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     detail = detail.strip();
-    if (detail.length() > 300) {
-      detail = detail.substring(0, 300) + "...";
+    if (detail.length() > 600) {
+      detail = detail.substring(0, 600) + "...";
     }
     return AccessTokens.failure(providerKey, 502, UpstreamErrors.redact(detail, null));
   }

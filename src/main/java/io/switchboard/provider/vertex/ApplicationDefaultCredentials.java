@@ -96,8 +96,8 @@ final class ApplicationDefaultCredentials implements AdcTokens.Source {
       }
     }
     throw new IOException("no Google Application Default Credentials found (tried: " + TRIED
-        + (search.metadataServer() ? "" : " (skipped: NO_GCE_CHECK=true)") + "); set an api_key or credentials "
-        + "(VERTEX_AI_API_KEY, VERTEX_AI_SERVICE_ACCOUNT_JSON) or GOOGLE_APPLICATION_CREDENTIALS, or run "
+        + (search.metadataServer() ? "" : " (skipped: NO_GCE_CHECK=true)") + "); set VERTEX_AI_API_KEY, "
+        + "VERTEX_AI_SERVICE_ACCOUNT_JSON or GOOGLE_APPLICATION_CREDENTIALS, or run "
         + "'gcloud auth application-default login'");
   }
 

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -53,6 +54,12 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
       ModelInfo.embedding("gemini-embedding-001", 2048),
       ModelInfo.embedding("text-embedding-005", 2048),
       ModelInfo.embedding("text-multilingual-embedding-002", 2048));
+
+  /**
+   * Every event loop builds its own providers from the same config; they share one ADC token cache, so the
+   * search, its failure log line and each refresh happen once. Dropped with the config (a reload builds anew).
+   */
+  private static final Map<GatewayConfig.Provider, SharedAdc> SHARED_ADC = new WeakHashMap<>();
 
   private final GatewayConfig.Provider config;
   private final VertexOptions options;
@@ -82,11 +89,20 @@ public final class VertexProvider implements ChatProvider, EmbeddingProvider {
     if (options.adc() == null) {
       return null;
     }
-    AdcTokens adc = new AdcTokens(new ApplicationDefaultCredentials(options.adc(), Clock.systemUTC()),
-        fetch -> vertx.executeBlocking(fetch, false), config.key(), Clock.systemUTC());
-    adc.prefetch();
-    return adc;
+    synchronized (SHARED_ADC) {
+      SharedAdc shared = SHARED_ADC.get(config);
+      if (shared == null || shared.vertx() != vertx) {
+        AdcTokens adc = new AdcTokens(new ApplicationDefaultCredentials(options.adc(), Clock.systemUTC()),
+            fetch -> vertx.executeBlocking(fetch, false), config.key(), Clock.systemUTC());
+        adc.prefetch();
+        shared = new SharedAdc(vertx, adc);
+        SHARED_ADC.put(config, shared);
+      }
+      return shared.tokens();
+    }
   }
+
+  private record SharedAdc(Vertx vertx, AdcTokens tokens) {}
 
   /** An access token for the service account; the API key itself when there is none. */
   private Future<String> credential() {
