@@ -69,16 +69,23 @@ final class AmbientCredentials {
         return Future.succeededFuture(held);
       }
       if (now.isBefore(expiry.minus(STALE))) {
-        refresh();
+        if (!failedRecently(now)) {
+          refresh();
+        }
         return Future.succeededFuture(held);
       }
     }
     Failure failed = failure;
-    if (failed != null && now.isBefore(failed.at().plus(RETRY_AFTER))) {
+    if (failedRecently(now)) {
       boolean valid = held != null && held.expirationTime().map(now::isBefore).orElse(true);
       return valid ? Future.succeededFuture(held) : Future.failedFuture(failed.error());
     }
     return onCallersContext(refresh());
+  }
+
+  private boolean failedRecently(Instant now) {
+    Failure failed = failure;
+    return failed != null && now.isBefore(failed.at().plus(RETRY_AFTER));
   }
 
   /** The worker completes the refresh on some context; the request carries on where it came from. */
