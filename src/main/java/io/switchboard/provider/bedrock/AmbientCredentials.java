@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,9 @@ final class AmbientCredentials {
       + " with AWS_ROLE_ARN), ECS container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI)"
       + " and EC2 instance metadata";
 
+  /** By provider entry, held weakly so that entries dropped by a reload are let go. */
+  private static final Map<Object, AmbientCredentials> SHARED = new WeakHashMap<>();
+
   private record Failure(ApiException error, Instant at) {}
 
   private final AwsCredentialsProvider provider;
@@ -51,12 +56,23 @@ final class AmbientCredentials {
     this.clock = requireNonNull(clock, "clock");
   }
 
-  /** The SDK's default chain, resolving once now so that the first request rarely waits. */
-  static AmbientCredentials defaultChain(String providerKey, Vertx vertx, Clock clock) {
-    AmbientCredentials credentials = new AmbientCredentials(DefaultCredentialsProvider.builder().build(),
-        providerKey, vertx, clock);
-    credentials.refresh();
-    return credentials;
+  /**
+   * The SDK's default chain for one provider entry, resolving once now so that the first request rarely
+   * waits. Each event loop builds its own providers from the same entry; they share one cache, so the chain
+   * is asked once per refresh, not once per event loop.
+   */
+  static AmbientCredentials defaultChain(Object entry, String providerKey, Vertx vertx, Clock clock) {
+    synchronized (SHARED) {
+      AmbientCredentials shared = SHARED.get(entry);
+      if (shared != null && shared.vertx == vertx) {
+        return shared;
+      }
+      AmbientCredentials credentials = new AmbientCredentials(DefaultCredentialsProvider.builder().build(),
+          providerKey, vertx, clock);
+      SHARED.put(entry, credentials);
+      credentials.refresh();
+      return credentials;
+    }
   }
 
   /** Credentials fit to sign with now; never blocks the calling thread. */

@@ -58,7 +58,7 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
   BedrockProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client,
       Clock clock) {
     this(config, policy, vertx, client, clock, ((BedrockOptions) config.options()).ambientCredentials()
-        ? AmbientCredentials.defaultChain(config.key(), vertx, clock) : null);
+        ? AmbientCredentials.defaultChain(config, config.key(), vertx, clock) : null);
   }
 
   BedrockProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client,
