@@ -14,8 +14,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Bedrock's own settings: the region, and either AWS credentials (SigV4) or a Bedrock API key sent as a
- * bearer token. Read from the entry, falling back to the AWS SDKs' usual environment variables.
+ * Bedrock's own settings: the region, and either static AWS keys (SigV4), a Bedrock API key sent as a bearer
+ * token, or neither: then SigV4 with the AWS SDK's default credential chain (profile files, web identity,
+ * ECS container and EC2 instance credentials). Read from the entry, falling back to the AWS SDKs' usual
+ * environment variables; the region defaults to us-east-1 as in Ferro.
  */
 public record BedrockOptions(String region, Secret accessKeyId, Secret secretAccessKey, Secret sessionToken,
     Secret bearerToken) implements ProviderOptions {
@@ -23,10 +25,16 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
       "aws_session_token");
   static final List<String> REGION_ENV = List.of("AWS_REGION", "AWS_DEFAULT_REGION");
   static final List<String> BEARER_ENV = List.of("AWS_BEARER_TOKEN_BEDROCK");
+  static final String DEFAULT_REGION = "us-east-1";
 
   /** True when requests are signed with SigV4; false when the bearer token is sent instead. */
   public boolean sigV4() {
     return bearerToken == null;
+  }
+
+  /** True when no keys are configured: SigV4 with credentials from the AWS SDK's default chain. */
+  public boolean ambientCredentials() {
+    return bearerToken == null && accessKeyId == null;
   }
 
   @Override
@@ -38,8 +46,7 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
   public static BedrockOptions read(ProviderEntry entry) {
     String region = entry.setting("region", REGION_ENV);
     if (region == null) {
-      entry.problem("region", "is required for provider bedrock (or set AWS_REGION)");
-      return null;
+      region = DEFAULT_REGION;
     }
     if (!region.matches("[a-z0-9-]+")) {
       // The region becomes part of the upstream host name: no user-controlled host.
@@ -55,10 +62,12 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
       return new BedrockOptions(region, null, null, null, bearer);
     }
     if (accessKey == null && secretKey == null) {
-      entry.problem("aws_access_key_id", "is required for provider bedrock, with aws_secret_access_key"
-          + " (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), unless api_key (AWS_BEARER_TOKEN_BEDROCK)"
-          + " is given");
-      return null;
+      if (token != null) {
+        entry.problem("aws_session_token", "needs aws_access_key_id and aws_secret_access_key"
+            + " (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)");
+        return null;
+      }
+      return new BedrockOptions(region, null, null, null, null);
     }
     if (accessKey == null) {
       entry.problem("aws_access_key_id", "is required with aws_secret_access_key (or set AWS_ACCESS_KEY_ID)");
@@ -71,11 +80,13 @@ public record BedrockOptions(String region, Secret accessKeyId, Secret secretAcc
     return new BedrockOptions(region, accessKey, secretKey, token, null);
   }
 
-  /** The entry a bedrock provider gets from the environment alone: a region and some credentials. */
+  /**
+   * The entry a bedrock provider gets from the environment alone. As Ferro 1.5.9: AWS_REGION (credentials
+   * from the default chain), AWS_ACCESS_KEY_ID or AWS_BEARER_TOKEN_BEDROCK registers it; AWS_DEFAULT_REGION
+   * or AWS_PROFILE alone does not.
+   */
   public static Optional<ObjectNode> fromEnvironment(Map<String, String> env) {
-    boolean region = set(env, "AWS_REGION") || set(env, "AWS_DEFAULT_REGION");
-    boolean keys = set(env, "AWS_ACCESS_KEY_ID") && set(env, "AWS_SECRET_ACCESS_KEY");
-    if (!region || !(keys || set(env, "AWS_BEARER_TOKEN_BEDROCK"))) {
+    if (!set(env, "AWS_REGION") && !set(env, "AWS_ACCESS_KEY_ID") && !set(env, "AWS_BEARER_TOKEN_BEDROCK")) {
       return Optional.empty();
     }
     String name = ProviderType.BEDROCK.configName();

@@ -47,6 +47,8 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
   private final HttpUpstream http;
   private final String baseUrl;
   private final SigV4Signer signer;
+  /** With no keys configured: the default chain's credentials, else null. */
+  private final AmbientCredentials ambient;
 
   public BedrockProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx,
       HttpClient client) {
@@ -55,13 +57,26 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
 
   BedrockProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client,
       Clock clock) {
+    this(config, policy, vertx, client, clock, ((BedrockOptions) config.options()).ambientCredentials()
+        ? AmbientCredentials.defaultChain(config, config.key(), vertx, clock) : null);
+  }
+
+  BedrockProvider(GatewayConfig.Provider config, UnsupportedParamPolicy policy, Vertx vertx, HttpClient client,
+      Clock clock, AmbientCredentials ambient) {
     this.config = config;
     this.options = (BedrockOptions) config.options();
     this.policy = policy;
     this.baseUrl = config.baseUrl() != null ? config.baseUrl() : options.defaultBaseUrl();
     this.http = new HttpUpstream(vertx, client, config, baseUrl);
-    this.signer = options.sigV4() ? new SigV4Signer(options.accessKeyId(), options.secretAccessKey(),
-        options.sessionToken(), SigV4Signer.BEDROCK, options.region(), clock) : null;
+    this.ambient = ambient;
+    if (!options.sigV4()) {
+      this.signer = null;
+    } else if (options.ambientCredentials()) {
+      this.signer = new SigV4Signer(null, SigV4Signer.BEDROCK, options.region(), clock);
+    } else {
+      this.signer = new SigV4Signer(options.accessKeyId(), options.secretAccessKey(), options.sessionToken(),
+          SigV4Signer.BEDROCK, options.region(), clock);
+    }
   }
 
   @Override
@@ -135,12 +150,19 @@ public final class BedrockProvider implements ChatProvider, EmbeddingProvider {
     }
     if (signer == null) {
       headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + options.bearerToken().value());
-    } else {
-      Map<String, String> signed = new LinkedHashMap<>();
-      headers.forEach(signed::put);
-      signer.sign(URI.create(baseUrl + path), signed, body.getBytes()).forEach(headers::set);
+      return http.post(path, headers, body, request, codec);
     }
-    return http.post(path, headers, body, request, codec);
+    Map<String, String> toSign = new LinkedHashMap<>();
+    headers.forEach(toSign::put);
+    URI url = URI.create(baseUrl + path);
+    if (ambient == null) {
+      signer.sign(url, toSign, body.getBytes()).forEach(headers::set);
+      return http.post(path, headers, body, request, codec);
+    }
+    return ambient.get().compose(credentials -> {
+      signer.sign(url, toSign, body.getBytes(), credentials).forEach(headers::set);
+      return http.post(path, headers, body, request, codec);
+    });
   }
 
   private void logWarnings(UpstreamRequest request, List<String> warnings) {

@@ -32,11 +32,12 @@ final class SigV4Signer {
 
   SigV4Signer(Secret accessKeyId, Secret secretAccessKey, Secret sessionToken, String service, String region,
       Clock clock) {
-    requireNonNull(accessKeyId, "accessKeyId");
-    requireNonNull(secretAccessKey, "secretAccessKey");
-    this.credentials = sessionToken == null || sessionToken.isEmpty()
-        ? AwsCredentialsIdentity.create(accessKeyId.value(), secretAccessKey.value())
-        : AwsSessionCredentialsIdentity.create(accessKeyId.value(), secretAccessKey.value(), sessionToken.value());
+    this(identity(accessKeyId, secretAccessKey, sessionToken), service, region, clock);
+  }
+
+  /** A signer with no fixed credentials ({@code credentials} null): each call passes its own. */
+  SigV4Signer(AwsCredentialsIdentity credentials, String service, String region, Clock clock) {
+    this.credentials = credentials;
     this.service = requireNonNull(service, "service");
     this.region = requireNonNull(region, "region");
     this.clock = requireNonNull(clock, "clock");
@@ -48,6 +49,11 @@ final class SigV4Signer {
    * X-Amz-Security-Token. Every header in {@code headers} is signed; Host is derived from the URL.
    */
   Map<String, String> sign(URI url, Map<String, String> headers, byte[] body) {
+    return sign(url, headers, body, requireNonNull(credentials, "credentials"));
+  }
+
+  /** As {@link #sign(URI, Map, byte[])}, with these credentials. */
+  Map<String, String> sign(URI url, Map<String, String> headers, byte[] body, AwsCredentialsIdentity credentials) {
     SdkHttpRequest.Builder request = SdkHttpRequest.builder()
         .method(SdkHttpMethod.POST)
         .protocol(url.getScheme())
@@ -70,5 +76,13 @@ final class SigV4Signer {
       }
     });
     return added;
+  }
+
+  private static AwsCredentialsIdentity identity(Secret accessKeyId, Secret secretAccessKey, Secret sessionToken) {
+    requireNonNull(accessKeyId, "accessKeyId");
+    requireNonNull(secretAccessKey, "secretAccessKey");
+    return sessionToken == null || sessionToken.isEmpty()
+        ? AwsCredentialsIdentity.create(accessKeyId.value(), secretAccessKey.value())
+        : AwsSessionCredentialsIdentity.create(accessKeyId.value(), secretAccessKey.value(), sessionToken.value());
   }
 }

@@ -64,14 +64,37 @@ class BedrockOptionsTest {
 
   @Test
   void missingFieldsAreNamed() {
-    assertThat(problems("providers: [{key: b, provider: bedrock, api_key: k}]", Map.of()))
-        .anySatisfy(p -> assertThat(p).contains("providers[0].region").contains("AWS_REGION"));
-    assertThat(problems("providers: [{key: b, provider: bedrock, region: us-east-1}]", Map.of()))
-        .anySatisfy(p -> assertThat(p).contains("providers[0].aws_access_key_id").contains("api_key"));
     assertThat(problems("providers: [{key: b, provider: bedrock, region: us-east-1, aws_access_key_id: A}]", Map.of()))
         .anySatisfy(p -> assertThat(p).contains("providers[0].aws_secret_access_key"));
+    assertThat(problems("providers: [{key: b, provider: bedrock, aws_session_token: T}]", Map.of()))
+        .anySatisfy(p -> assertThat(p).contains("providers[0].aws_session_token").contains("aws_access_key_id"));
     assertThat(problems("providers: [{key: b, provider: bedrock, region: \"evil.com/x\", api_key: k}]", Map.of()))
         .anySatisfy(p -> assertThat(p).contains("providers[0].region").contains("not an AWS region"));
+  }
+
+  @Test
+  void noKeysMeansTheDefaultCredentialChainAndRegionDefaultsToUsEast1() {
+    BedrockOptions o = options("providers: [{key: b, provider: bedrock}]", Map.of());
+    assertThat(o.ambientCredentials()).isTrue();
+    assertThat(o.sigV4()).isTrue();
+    assertThat(o.region()).isEqualTo("us-east-1");
+    assertThat(o.secrets()).isEmpty();
+    assertThat(options("providers: [{key: b, provider: bedrock}]", Map.of("AWS_DEFAULT_REGION", "eu-west-3"))
+        .region()).isEqualTo("eu-west-3");
+    assertThat(options("providers: [{key: b, provider: bedrock, api_key: k}]", Map.of()).ambientCredentials())
+        .isFalse();
+  }
+
+  @Test
+  void staticKeysWinOverTheChain() {
+    BedrockOptions entry = options("providers: [{key: b, provider: bedrock, aws_access_key_id: AKIAE,"
+        + " aws_secret_access_key: s}]", Map.of("AWS_PROFILE", "dev"));
+    assertThat(entry.ambientCredentials()).isFalse();
+    assertThat(entry.accessKeyId().value()).isEqualTo("AKIAE");
+    BedrockOptions env = options("providers: [{key: b, provider: bedrock}]",
+        Map.of("AWS_ACCESS_KEY_ID", "AKIAV", "AWS_SECRET_ACCESS_KEY", "s", "AWS_PROFILE", "dev"));
+    assertThat(env.ambientCredentials()).isFalse();
+    assertThat(env.accessKeyId().value()).isEqualTo("AKIAV");
   }
 
   @Test
@@ -81,19 +104,26 @@ class BedrockOptionsTest {
   }
 
   @Test
-  void fromEnvironmentNeedsARegionAndCredentials() {
-    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_REGION", "us-east-1"))).isEmpty();
+  void fromEnvironmentRegistersAsFerroDoes() {
+    // Probed on ferrogw 1.5.9: AWS_REGION alone registers bedrock; AWS_DEFAULT_REGION or AWS_PROFILE alone not.
+    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_REGION", "us-east-1"))).isPresent();
     assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b")))
-        .isEmpty();
-    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_REGION", "us-east-1", "AWS_ACCESS_KEY_ID", "a")))
-        .isEmpty();
-    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_REGION", "us-east-1", "AWS_BEARER_TOKEN_BEDROCK", "t")))
         .isPresent();
-    GatewayConfig config = ConfigLoader.parse("server: {port: 0}", Map.of("AWS_REGION", "us-east-1",
-        "AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"));
+    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_BEARER_TOKEN_BEDROCK", "t"))).isPresent();
+    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_DEFAULT_REGION", "us-east-1"))).isEmpty();
+    assertThat(BedrockOptions.fromEnvironment(Map.of("AWS_PROFILE", "dev", "AWS_SECRET_ACCESS_KEY", "b")))
+        .isEmpty();
+    GatewayConfig config = ConfigLoader.parse("server: {port: 0}", Map.of("AWS_REGION", "eu-central-1"));
     assertThat(config.providers()).anySatisfy(p -> {
       assertThat(p.type()).isEqualTo(ProviderType.BEDROCK);
+      assertThat(((BedrockOptions) p.options()).region()).isEqualTo("eu-central-1");
+      assertThat(((BedrockOptions) p.options()).ambientCredentials()).isTrue();
+    });
+    GatewayConfig keys = ConfigLoader.parse("server: {port: 0}", Map.of("AWS_ACCESS_KEY_ID", "a",
+        "AWS_SECRET_ACCESS_KEY", "b"));
+    assertThat(keys.providers()).anySatisfy(p -> {
       assertThat(((BedrockOptions) p.options()).region()).isEqualTo("us-east-1");
+      assertThat(((BedrockOptions) p.options()).ambientCredentials()).isFalse();
     });
   }
 }
