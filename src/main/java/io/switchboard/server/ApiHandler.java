@@ -219,10 +219,11 @@ final class ApiHandler implements Handler<HttpServerRequest> {
           "The Host header names a host this gateway does not serve (list it in server.allowed_hosts)."));
       return;
     }
-    if (clientRate != null && !admitted(request)) {
+    String client = clientRate != null || auth != null ? clientAddress(request) : null;
+    if (clientRate != null && !admitted(request, client)) {
       return;
     }
-    if (auth != null && !authenticated(request)) {
+    if (auth != null && !authenticated(request, client)) {
       return;
     }
     switch (path) {
@@ -266,10 +267,15 @@ final class ApiHandler implements Handler<HttpServerRequest> {
     return authority == null ? null : authority.host();
   }
 
-  /** The per-address limiter ({@code RATE_LIMIT_RPS}): a 429 with {@code Retry-After} once its bucket is empty. */
-  private boolean admitted(HttpServerRequest request) {
+  /** The client's address: the peer's, or the one a trusted proxy names in X-Forwarded-For. */
+  private String clientAddress(HttpServerRequest request) {
     String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    long wait = clientRate.acquire(proxies.client(peer, request.getHeader("x-forwarded-for")));
+    return proxies.client(peer, request.getHeader("x-forwarded-for"));
+  }
+
+  /** The per-address limiter ({@code RATE_LIMIT_RPS}): a 429 with {@code Retry-After} once its bucket is empty. */
+  private boolean admitted(HttpServerRequest request, String address) {
+    long wait = clientRate.acquire(address);
     if (wait == 0) {
       return true;
     }
@@ -283,10 +289,8 @@ final class ApiHandler implements Handler<HttpServerRequest> {
    * Checks the client's key; on failure answers 401 (or 429 for an address that failed too often) and returns
    * false. No key is ever echoed, logged or compared in time that depends on it.
    */
-  private boolean authenticated(HttpServerRequest request) {
+  private boolean authenticated(HttpServerRequest request, String address) {
     HttpServerResponse response = request.response();
-    String peer = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-    String address = proxies.client(peer, request.getHeader("x-forwarded-for"));
     long wait = throttle.retryAfterMillis(address);
     if (wait > 0) {
       response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RequestExecutor.seconds(wait)));
